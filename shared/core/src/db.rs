@@ -1,0 +1,167 @@
+//! The connection pool and migration runner of a service's own schema.
+
+use std::time::Duration;
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::pooled_connection::deadpool::{BuildError, Pool, PoolError};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
+use futures::FutureExt;
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+/// Where a service's data lives: its connection URL and the schema it owns.
+#[derive(Clone, Debug)]
+pub struct DbConfig {
+    pub url: String,
+    pub schema: &'static str,
+    pub max_connections: usize,
+}
+
+/// A pool whose every connection resolves unqualified names in the service's own schema first.
+pub fn pool(config: &DbConfig) -> Result<DbPool, BuildError> {
+    let search_path = search_path_sql(config.schema);
+    let mut manager_config = ManagerConfig::<AsyncPgConnection>::default();
+    manager_config.custom_setup = Box::new(move |url| {
+        let search_path = search_path.clone();
+        async move {
+            let mut conn = AsyncPgConnection::establish(url).await?;
+            conn.batch_execute(&search_path)
+                .await
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    let manager = AsyncDieselConnectionManager::new_with_config(&config.url, manager_config);
+    Pool::builder(manager)
+        .max_size(config.max_connections)
+        .wait_timeout(Some(Duration::from_secs(5)))
+        .create_timeout(Some(Duration::from_secs(5)))
+        .recycle_timeout(Some(Duration::from_secs(5)))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+}
+
+/// Creates the service's schema when missing and applies its pending migrations.
+/// Returns the versions applied.
+pub async fn migrate(
+    config: &DbConfig,
+    migrations: EmbeddedMigrations,
+) -> Result<Vec<String>, MigrationError> {
+    let mut conn = AsyncPgConnection::establish(&config.url).await?;
+    conn.batch_execute(&format!(
+        "CREATE SCHEMA IF NOT EXISTS {schema}; {search_path}",
+        schema = config.schema,
+        search_path = search_path_sql(config.schema)
+    ))
+    .await?;
+    with_harness(conn, move |harness| {
+        harness
+            .run_pending_migrations(migrations)
+            .map(|versions| versions.iter().map(ToString::to_string).collect())
+    })
+    .await
+}
+
+/// Reverts every applied migration of the service's schema (for tests of the down migrations).
+pub async fn revert_all(
+    config: &DbConfig,
+    migrations: EmbeddedMigrations,
+) -> Result<Vec<String>, MigrationError> {
+    let mut conn = AsyncPgConnection::establish(&config.url).await?;
+    conn.batch_execute(&search_path_sql(config.schema)).await?;
+    with_harness(conn, move |harness| {
+        harness
+            .revert_all_migrations(migrations)
+            .map(|versions| versions.iter().map(ToString::to_string).collect())
+    })
+    .await
+}
+
+async fn with_harness<T, F>(conn: AsyncPgConnection, work: F) -> Result<T, MigrationError>
+where
+    T: Send + 'static,
+    F: FnOnce(
+            &mut diesel_async::AsyncMigrationHarness<AsyncPgConnection>,
+        ) -> diesel::migration::Result<T>
+        + Send
+        + 'static,
+{
+    // The harness blocks on the async connection, so it runs off the async worker threads.
+    tokio::task::spawn_blocking(move || {
+        let mut harness = diesel_async::AsyncMigrationHarness::new(conn);
+        work(&mut harness).map_err(|err| MigrationError::Migration(err.to_string()))
+    })
+    .await
+    .map_err(|err| MigrationError::Migration(err.to_string()))?
+}
+
+fn search_path_sql(schema: &str) -> String {
+    format!("SET search_path TO {schema}, public")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("cannot prepare the schema: {0}")]
+    Prepare(#[from] DieselError),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// What a query can go wrong with, as far as callers need to tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("row not found")]
+    NotFound,
+    #[error("unique constraint {constraint} violated")]
+    UniqueViolation { constraint: String },
+    #[error("serialization failure or deadlock")]
+    Conflict,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Other(DieselError),
+}
+
+impl From<DieselError> for StoreError {
+    fn from(err: DieselError) -> Self {
+        match err {
+            DieselError::NotFound => StoreError::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                StoreError::UniqueViolation {
+                    constraint: info.constraint_name().unwrap_or_default().to_owned(),
+                }
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                StoreError::Conflict
+            }
+            other => StoreError::Other(other),
+        }
+    }
+}
+
+impl From<PoolError> for StoreError {
+    fn from(err: PoolError) -> Self {
+        StoreError::Unavailable(err.to_string())
+    }
+}
+
+/// Reads a whole result as optional: `NotFound` becomes `None`.
+pub trait OptionalRow<T> {
+    fn optional_row(self) -> Result<Option<T>, StoreError>;
+}
+
+impl<T> OptionalRow<T> for Result<T, DieselError> {
+    fn optional_row(self) -> Result<Option<T>, StoreError> {
+        match self {
+            Ok(row) => Ok(Some(row)),
+            Err(DieselError::NotFound) => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+}

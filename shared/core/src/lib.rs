@@ -1,0 +1,12 @@
+//! The pieces every service of the suite is built from.
+
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod outbox;
+pub mod paging;
+pub mod server;
+pub mod telemetry;
+pub mod wire;

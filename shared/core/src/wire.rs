@@ -1,0 +1,45 @@
+//! Conversions between protobuf wire types and domain values.
+
+use chrono::{DateTime, Utc};
+use tonic::Status;
+use uuid::Uuid;
+
+use crate::error::invalid_argument;
+
+pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: at.timestamp(),
+        nanos: at.timestamp_subsec_nanos() as i32,
+    }
+}
+
+pub fn from_timestamp(field: &str, at: &prost_types::Timestamp) -> Result<DateTime<Utc>, Status> {
+    DateTime::from_timestamp(at.seconds, at.nanos.max(0) as u32)
+        .ok_or_else(|| invalid_argument(field, "timestamp out of range"))
+}
+
+/// Parses a required UUID field, naming it when it is empty or malformed.
+pub fn uuid(field: &str, value: &str) -> Result<Uuid, Status> {
+    if value.is_empty() {
+        return Err(invalid_argument(field, "is required"));
+    }
+    Uuid::parse_str(value).map_err(|_| invalid_argument(field, "must be a UUID"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_uuid_names_the_field() {
+        let status = uuid("tribe_id", "nope").unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert!(status.message().starts_with("tribe_id"));
+    }
+
+    #[test]
+    fn timestamps_round_trip() {
+        let now = Utc::now();
+        assert_eq!(from_timestamp("t", &timestamp(now)).unwrap(), now);
+    }
+}
