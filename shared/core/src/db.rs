@@ -49,7 +49,7 @@ pub fn pool(config: &DbConfig) -> Result<DbPool, BuildError> {
 /// Returns the versions applied.
 pub async fn migrate(
     config: &DbConfig,
-    migrations: EmbeddedMigrations,
+    migrations: &'static EmbeddedMigrations,
 ) -> Result<Vec<String>, MigrationError> {
     let mut conn = AsyncPgConnection::establish(&config.url).await?;
     conn.batch_execute(&format!(
@@ -60,7 +60,7 @@ pub async fn migrate(
     .await?;
     with_harness(conn, move |harness| {
         harness
-            .run_pending_migrations(migrations)
+            .run_pending_migrations(Source(migrations))
             .map(|versions| versions.iter().map(ToString::to_string).collect())
     })
     .await
@@ -69,13 +69,13 @@ pub async fn migrate(
 /// Reverts every applied migration of the service's schema (for tests of the down migrations).
 pub async fn revert_all(
     config: &DbConfig,
-    migrations: EmbeddedMigrations,
+    migrations: &'static EmbeddedMigrations,
 ) -> Result<Vec<String>, MigrationError> {
     let mut conn = AsyncPgConnection::establish(&config.url).await?;
     conn.batch_execute(&search_path_sql(config.schema)).await?;
     with_harness(conn, move |harness| {
         harness
-            .revert_all_migrations(migrations)
+            .revert_all_migrations(Source(migrations))
             .map(|versions| versions.iter().map(ToString::to_string).collect())
     })
     .await
@@ -97,6 +97,17 @@ where
     })
     .await
     .map_err(|err| MigrationError::Migration(err.to_string()))?
+}
+
+/// Lends a service's embedded migrations (a `static`) to the harness, which wants them owned.
+struct Source(&'static EmbeddedMigrations);
+
+impl diesel::migration::MigrationSource<diesel::pg::Pg> for Source {
+    fn migrations(
+        &self,
+    ) -> diesel::migration::Result<Vec<Box<dyn diesel::migration::Migration<diesel::pg::Pg>>>> {
+        self.0.migrations()
+    }
 }
 
 fn search_path_sql(schema: &str) -> String {
