@@ -1,1 +1,82 @@
-//! placeholder, being written
+//! The edge: the suite's only public entry. It authenticates people by their access tokens,
+//! limits login attempts, checks requests cheaply, and translates circle.edge.v1 calls into
+//! internal RPCs that carry a verified identity. It owns no data.
+
+mod api;
+mod authentication;
+pub mod config;
+pub mod error;
+mod rate_limit;
+mod translate;
+mod upstream;
+mod validate;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use circle_core::auth::{AccessTokenKey, IdentityKey};
+use circle_core::server::GrpcServer;
+use circle_proto::edge::v1::account_service_server::AccountServiceServer;
+
+pub use crate::config::{Config, LoginRateLimits};
+use crate::rate_limit::LoginLimiter;
+use crate::upstream::Upstream;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("binding the listening address: {0}")]
+    Bind(#[from] std::io::Error),
+    #[error("preparing the channels to internal services: {0}")]
+    Channel(#[from] tonic::transport::Error),
+}
+
+/// Binds the address and prepares the service; calls are served by [`Application::run_until_stopped`].
+pub async fn build(config: Config) -> Result<Application, StartError> {
+    let Config {
+        addr,
+        user_url,
+        notification_url,
+        identity_secret,
+        access_token_secret,
+        login_rate,
+    } = config;
+    let upstream = Upstream::new(
+        IdentityKey::new(&identity_secret),
+        &user_url,
+        &notification_url,
+    )?;
+    let limiter = LoginLimiter::new(login_rate);
+    let api = api::AccountApi::new(
+        AccessTokenKey::new(&access_token_secret),
+        upstream,
+        limiter.clone(),
+    );
+    // Public: callers are people with access tokens, not services with identities.
+    let server = GrpcServer::bind(addr)
+        .await?
+        .add_service(AccountServiceServer::new(api));
+    tracing::info!(addr = %server.local_addr(), "edge bound");
+    Ok(Application { server, limiter })
+}
+
+pub struct Application {
+    server: GrpcServer,
+    limiter: LoginLimiter,
+}
+
+impl Application {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves and the calls in flight have finished.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), tonic::transport::Error> {
+        let sweeper = tokio::spawn(self.limiter.sweep_periodically());
+        let served = self.server.serve(shutdown).await;
+        sweeper.abort();
+        served
+    }
+}
