@@ -14,6 +14,9 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 use tower::Service;
 
+/// How long a stopping server waits for calls in flight before it exits anyway.
+pub const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub struct GrpcServer {
     listener: TcpListener,
     routes: Routes,
@@ -56,12 +59,13 @@ impl GrpcServer {
     /// Adds a service; its health is reported under its full name.
     pub fn add_service<S>(mut self, service: S) -> Self
     where
-        S: Service<http::Request<Body>, Response = http::Response<Body>, Error = Infallible>
+        S: Service<http::Request<Body>, Error = Infallible>
             + NamedService
             + Clone
             + Send
             + Sync
             + 'static,
+        S::Response: axum::response::IntoResponse,
         S::Future: Send + 'static,
     {
         self.routes = self.routes.add_service(service);
@@ -84,6 +88,7 @@ impl GrpcServer {
                 .await;
         }
         let health = self.health;
+        let (draining_tx, draining_rx) = tokio::sync::oneshot::channel();
         let on_shutdown = async move {
             shutdown.await;
             tracing::info!("shutting down: health NOT_SERVING, draining calls in flight");
@@ -92,12 +97,26 @@ impl GrpcServer {
                     .set_service_status(*name, ServingStatus::NotServing)
                     .await;
             }
+            let _ = draining_tx.send(());
         };
-        tonic::transport::Server::builder()
+        let serve = tonic::transport::Server::builder()
             .trace_fn(crate::telemetry::server_span)
             .add_routes(self.routes)
-            .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), on_shutdown)
-            .await
+            .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), on_shutdown);
+        // Streams that never end on their own (a health Watch, say) must not hold the process.
+        let drain_deadline = async {
+            match draining_rx.await {
+                Ok(()) => tokio::time::sleep(DRAIN_TIMEOUT).await,
+                Err(_) => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            served = serve => served,
+            () = drain_deadline => {
+                tracing::warn!(timeout = ?DRAIN_TIMEOUT, "calls still in flight after the drain timeout; stopping");
+                Ok(())
+            }
+        }
     }
 }
 

@@ -1,0 +1,5 @@
+//! Queries on the service's tables. Each takes `&mut AsyncPgConnection`, so callers compose
+//! them in transactions.
+
+pub mod deliveries;
+pub mod notifications;
