@@ -1,1 +1,126 @@
-//! placeholder, being written
+//! The user service: accounts, email verification, login, sessions and rotating refresh
+//! tokens, in the `users` schema. Verification codes reach people through facts relayed to
+//! the notification service.
+
+mod accounts;
+mod api;
+mod authentication;
+pub mod config;
+mod domain;
+mod error;
+mod registration;
+pub mod schema;
+mod state;
+mod store;
+mod tokens;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use circle_core::auth::IdentityKey;
+use circle_core::db::MigrationError;
+use circle_core::outbox::Relay;
+use circle_core::server::GrpcServer;
+use circle_proto::user::v1::user_service_server::UserServiceServer;
+use diesel_async::pooled_connection::deadpool::BuildError;
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+
+pub use crate::config::Config;
+pub use crate::registration::{MAX_CODE_ATTEMPTS, VERIFICATION_CODE_ISSUED};
+pub use crate::state::{NOTIFICATION_CONSUMER, OUTBOX};
+
+pub static MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/user");
+pub const SCHEMA: &str = "users";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
+    #[error("cannot build the database pool: {0}")]
+    Pool(#[from] BuildError),
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("invalid NOTIFICATION_SERVICE_URL {url:?}: {source}")]
+    NotificationUrl {
+        url: String,
+        source: tonic::transport::Error,
+    },
+}
+
+/// A bound server and its outbox relay, ready to run.
+pub struct Application {
+    server: GrpcServer,
+    relay: Relay,
+}
+
+/// Migrates the schema, connects, and binds the server (port 0 picks a free one).
+pub async fn build(config: Config) -> Result<Application, StartError> {
+    circle_core::db::migrate(&config.db, &MIGRATIONS).await?;
+    let pool = circle_core::db::pool(&config.db)?;
+    let identity = IdentityKey::new(&config.identity_secret);
+
+    let notification =
+        circle_core::client::channel(&config.notification_url).map_err(|source| {
+            StartError::NotificationUrl {
+                url: config.notification_url.clone(),
+                source,
+            }
+        })?;
+    let relay = Relay::new(
+        pool.clone(),
+        identity.clone(),
+        OUTBOX.producer,
+        config.relay.clone(),
+    )
+    .with_consumer(NOTIFICATION_CONSUMER, notification);
+
+    let state = state::AppState {
+        pool,
+        tokens: tokens::TokenIssuer::new(
+            &config.access_token_secret,
+            config.access_token_ttl,
+            config.refresh_token_ttl,
+        ),
+        verification_code_ttl: config.verification_code_ttl,
+        outbox_wake: relay.waker(),
+    };
+    let server = GrpcServer::bind(config.addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?
+        .add_service(UserServiceServer::with_interceptor(
+            api::UserApi::new(state),
+            identity.interceptor(),
+        ));
+    tracing::info!(addr = %server.local_addr(), "user service bound");
+    Ok(Application { server, relay })
+}
+
+impl Application {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
+
+    /// Serves and relays facts until `shutdown` resolves; then the server drains its calls
+    /// and the relay stops after its current pass.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), tonic::transport::Error> {
+        let (stop_relay, relay_stopped) = tokio::sync::oneshot::channel::<()>();
+        let relay = tokio::spawn(self.relay.run(async move {
+            let _ = relay_stopped.await;
+        }));
+        let served = self.server.serve(shutdown).await;
+        let _ = stop_relay.send(());
+        if let Err(err) = relay.await {
+            tracing::error!(error = %err, "outbox relay task failed");
+        }
+        served
+    }
+}

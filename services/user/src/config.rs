@@ -1,0 +1,58 @@
+//! The user service's configuration, read once from the environment.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use circle_core::config::{ConfigError, required, seconds_or, secret, var_or};
+use circle_core::db::DbConfig;
+use circle_core::outbox::RelayConfig;
+
+/// Signs the identity of internal calls; the same development default in every service.
+pub const DEV_INTERNAL_TOKEN_SECRET: &str = "circle-development-internal-token-secret-change-me";
+/// Signs the access tokens people present at the edge.
+pub const DEV_ACCESS_TOKEN_SECRET: &str = "circle-development-access-token-secret-change-me";
+
+pub const DEFAULT_PORT: u16 = 50061;
+const DEFAULT_MAX_CONNECTIONS: usize = 16;
+const DEFAULT_NOTIFICATION_URL: &str = "http://127.0.0.1:50065";
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub db: DbConfig,
+    pub identity_secret: String,
+    pub access_token_secret: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub verification_code_ttl: Duration,
+    /// Where facts for the notification service are delivered.
+    pub notification_url: String,
+    pub relay: RelayConfig,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Ok(Config {
+            addr: circle_core::server::bind_addr("USER_PORT", DEFAULT_PORT)?,
+            db: DbConfig {
+                url: required("USER_DATABASE_URL")?,
+                schema: crate::SCHEMA,
+                max_connections: var_or("DB_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)?,
+            },
+            identity_secret: secret("INTERNAL_TOKEN_SECRET", DEV_INTERNAL_TOKEN_SECRET)?,
+            access_token_secret: secret("ACCESS_TOKEN_SECRET", DEV_ACCESS_TOKEN_SECRET)?,
+            access_token_ttl: seconds_or("ACCESS_TOKEN_TTL_SECS", 15 * 60)?,
+            refresh_token_ttl: seconds_or("REFRESH_TOKEN_TTL_SECS", 30 * 24 * 60 * 60)?,
+            verification_code_ttl: seconds_or("VERIFICATION_CODE_TTL_SECS", 15 * 60)?,
+            notification_url: var_or(
+                "NOTIFICATION_SERVICE_URL",
+                DEFAULT_NOTIFICATION_URL.to_owned(),
+            )?,
+            relay: RelayConfig {
+                poll_interval: Duration::from_millis(var_or("OUTBOX_POLL_MS", 500)?),
+                max_backoff: Duration::from_millis(var_or("OUTBOX_MAX_BACKOFF_MS", 30_000)?),
+                ..RelayConfig::default()
+            },
+        })
+    }
+}

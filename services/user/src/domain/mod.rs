@@ -1,0 +1,13 @@
+//! Values of the user domain that cannot hold bad data once constructed.
+
+pub mod account;
+pub mod email;
+pub mod ids;
+pub mod password;
+pub mod secrets;
+
+pub use account::{AccountRole, AccountStatus};
+pub use email::Email;
+pub use ids::{SessionId, UserId};
+pub use password::{NewPassword, PasswordAttempt};
+pub use secrets::{RefreshSecret, VerificationCode};

@@ -1,0 +1,139 @@
+//! The user service's one error type and its one mapping to gRPC statuses.
+
+use circle_core::db::StoreError;
+use circle_core::error::{
+    ERROR_DOMAIN, internal, invalid_argument, permission_denied, unauthenticated, with_reason,
+};
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::domain::AccountStatus;
+use crate::domain::password::HashingError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{field}: {description}")]
+    InvalidArgument {
+        field: &'static str,
+        description: String,
+    },
+    #[error("permission denied: {0}")]
+    Forbidden(&'static str),
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("account not found")]
+    AccountNotFound,
+    #[error("email already verified")]
+    AlreadyVerified,
+    #[error("wrong verification code")]
+    CodeMismatch,
+    #[error("verification code used up by wrong attempts")]
+    CodeExhausted,
+    #[error("verification code expired")]
+    CodeExpired,
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    #[error("email not verified")]
+    EmailNotVerified,
+    #[error("account is {}", .0.as_str())]
+    AccountUnavailable(AccountStatus),
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    #[error("refresh token reused")]
+    RefreshTokenReused,
+    #[error("session revoked")]
+    SessionRevoked,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hashing(#[from] HashingError),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, description: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            field,
+            description: description.into(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for Error {
+    fn from(err: diesel::result::Error) -> Self {
+        Error::Store(err.into())
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for Error {
+    fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        Error::Store(err.into())
+    }
+}
+
+impl From<Error> for Status {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::InvalidArgument { field, description } => invalid_argument(field, description),
+            Error::Forbidden(message) => permission_denied("PERMISSION_DENIED", message),
+            Error::EmailTaken => with_reason(
+                Code::AlreadyExists,
+                "EMAIL_TAKEN",
+                "an account with this email already exists",
+            ),
+            Error::AccountNotFound => with_reason(Code::NotFound, "NOT_FOUND", "account not found"),
+            Error::AlreadyVerified => with_reason(
+                Code::FailedPrecondition,
+                "ALREADY_VERIFIED",
+                "the email address is already verified",
+            ),
+            Error::CodeMismatch => invalid_argument_with_reason(
+                "code",
+                "does not match the code that was sent",
+                "CODE_MISMATCH",
+            ),
+            Error::CodeExhausted => with_reason(
+                Code::FailedPrecondition,
+                "CODE_EXHAUSTED",
+                "too many wrong codes: request a new one",
+            ),
+            Error::CodeExpired => with_reason(
+                Code::FailedPrecondition,
+                "CODE_EXPIRED",
+                "the verification code has expired: request a new one",
+            ),
+            Error::InvalidCredentials => {
+                unauthenticated("INVALID_CREDENTIALS", "invalid email or password")
+            }
+            Error::EmailNotVerified => with_reason(
+                Code::FailedPrecondition,
+                "EMAIL_NOT_VERIFIED",
+                "verify the email address before logging in",
+            ),
+            Error::AccountUnavailable(status) => permission_denied(
+                &format!("ACCOUNT_{}", status.as_str()),
+                format!("the account is {}", status.as_str().to_lowercase()),
+            ),
+            Error::InvalidRefreshToken => {
+                unauthenticated("INVALID_REFRESH_TOKEN", "invalid or expired refresh token")
+            }
+            Error::RefreshTokenReused => unauthenticated(
+                "REFRESH_TOKEN_REUSED",
+                "refresh token already used: the session is revoked",
+            ),
+            Error::SessionRevoked => unauthenticated("SESSION_REVOKED", "the session is revoked"),
+            Error::Store(err) => err.into(),
+            Error::Hashing(err) => internal(&err),
+        }
+    }
+}
+
+/// INVALID_ARGUMENT naming `field`, with a stable reason as well.
+fn invalid_argument_with_reason(field: &str, description: &str, reason: &str) -> Status {
+    let mut details = ErrorDetails::with_bad_request_violation(field, description);
+    details.set_error_info(reason, ERROR_DOMAIN, []);
+    Status::with_error_details(
+        Code::InvalidArgument,
+        format!("{field}: {description}"),
+        details,
+    )
+}

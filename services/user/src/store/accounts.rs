@@ -1,0 +1,131 @@
+//! The `accounts` table.
+
+use chrono::{DateTime, Utc};
+use circle_core::db::{OptionalRow, StoreError};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::domain::{AccountRole, AccountStatus, Email, UserId};
+use crate::schema::users::accounts;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = accounts, check_for_backend(diesel::pg::Pg))]
+pub struct Account {
+    pub id: UserId,
+    pub email: String,
+    pub password_hash: String,
+    pub status: AccountStatus,
+    pub role: AccountRole,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub id: UserId,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub status: AccountStatus,
+    pub role: AccountRole,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The named changes an account goes through.
+pub enum AccountUpdate {
+    /// The email address was proven: the account becomes ACTIVE.
+    EmailVerified { at: DateTime<Utc> },
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = accounts)]
+struct AccountChangeset {
+    status: Option<AccountStatus>,
+    email_verified_at: Option<Option<DateTime<Utc>>>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<AccountUpdate> for AccountChangeset {
+    fn from(update: AccountUpdate) -> Self {
+        match update {
+            AccountUpdate::EmailVerified { at } => AccountChangeset {
+                status: Some(AccountStatus::Active),
+                email_verified_at: Some(Some(at)),
+                updated_at: at,
+            },
+        }
+    }
+}
+
+/// Inserts `account` unless its email is taken, in which case it returns `None`.
+pub async fn insert_unless_email_taken(
+    conn: &mut AsyncPgConnection,
+    account: &NewAccount<'_>,
+) -> Result<Option<Account>, StoreError> {
+    diesel::insert_into(accounts::table)
+        .values(account)
+        .on_conflict(accounts::email)
+        .do_nothing()
+        .returning(Account::as_returning())
+        .get_result(conn)
+        .await
+        .optional_row()
+}
+
+pub async fn email_taken(conn: &mut AsyncPgConnection, email: &Email) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        accounts::table.filter(accounts::email.eq(email.as_str())),
+    ))
+    .get_result(conn)
+    .await?)
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: UserId) -> Result<Option<Account>, StoreError> {
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+        .await
+        .optional_row()
+}
+
+pub async fn find_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &Email,
+) -> Result<Option<Account>, StoreError> {
+    accounts::table
+        .filter(accounts::email.eq(email.as_str()))
+        .select(Account::as_select())
+        .first(conn)
+        .await
+        .optional_row()
+}
+
+/// Reads and locks the account until the end of the transaction.
+pub async fn find_by_email_for_update(
+    conn: &mut AsyncPgConnection,
+    email: &Email,
+) -> Result<Option<Account>, StoreError> {
+    accounts::table
+        .filter(accounts::email.eq(email.as_str()))
+        .select(Account::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional_row()
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+    update: AccountUpdate,
+) -> Result<Account, StoreError> {
+    Ok(diesel::update(accounts::table.find(id))
+        .set(AccountChangeset::from(update))
+        .returning(Account::as_returning())
+        .get_result(conn)
+        .await?)
+}

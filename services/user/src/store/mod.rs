@@ -1,0 +1,7 @@
+//! Queries of the users schema. Each takes a connection, so callers compose them in
+//! transactions.
+
+pub mod accounts;
+pub mod refresh_tokens;
+pub mod sessions;
+pub mod verification_codes;

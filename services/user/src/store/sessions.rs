@@ -1,0 +1,96 @@
+//! The `sessions` table: one row per login.
+
+use chrono::{DateTime, Utc};
+use circle_core::db::{OptionalRow, StoreError};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::domain::{SessionId, UserId};
+use crate::schema::users::sessions;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
+/// Who a session belongs to and whether it still stands.
+pub struct Session {
+    pub id: SessionId,
+    pub user_id: UserId,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = sessions)]
+pub struct NewSession<'a> {
+    pub id: SessionId,
+    pub user_id: UserId,
+    pub device: Option<&'a str>,
+    pub ip_address: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    session: &NewSession<'_>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    id: SessionId,
+) -> Result<Option<Session>, StoreError> {
+    sessions::table
+        .find(id)
+        .select(Session::as_select())
+        .first(conn)
+        .await
+        .optional_row()
+}
+
+/// Reads and locks the session until the end of the transaction.
+pub async fn find_for_update(
+    conn: &mut AsyncPgConnection,
+    id: SessionId,
+) -> Result<Option<Session>, StoreError> {
+    sessions::table
+        .find(id)
+        .select(Session::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional_row()
+}
+
+pub async fn touch(
+    conn: &mut AsyncPgConnection,
+    id: SessionId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_used_at.eq(at))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Revokes the session unless it already is; a revoked session keeps its first revocation time.
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    id: SessionId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The user service over gRPC, against a database of its own per test.
+
+mod helpers;
+mod identity;
+mod login;
+mod migrations;
+mod refresh;
+mod register;
+mod relay;
+mod sessions;
+mod verify_email;
