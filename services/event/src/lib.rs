@@ -1,1 +1,70 @@
-//! placeholder, being written
+//! The event service: events people meet at, in the `events` schema.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use circle_core::auth::IdentityKey;
+use circle_core::db::MigrationError;
+use circle_core::server::GrpcServer;
+use circle_proto::event::v1::event_service_server::EventServiceServer;
+use diesel_async::pooled_connection::deadpool::BuildError;
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+
+pub mod config;
+mod domain;
+mod error;
+mod handler;
+mod query;
+mod schema;
+mod sql;
+
+pub use config::Config;
+
+pub static MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/event");
+
+/// The Postgres schema this service owns.
+pub const SCHEMA: &str = "events";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("migrating the {SCHEMA} schema: {0}")]
+    Migrate(#[from] MigrationError),
+    #[error("building the connection pool: {0}")]
+    Pool(#[from] BuildError),
+    #[error("binding the server address: {0}")]
+    Bind(#[from] std::io::Error),
+}
+
+/// Migrates the schema, connects the pool and binds the server, ready to serve.
+pub async fn build(config: Config) -> Result<Application, StartError> {
+    circle_core::db::migrate(&config.db, &MIGRATIONS).await?;
+    let pool = circle_core::db::pool(&config.db)?;
+    let identity = IdentityKey::new(&config.identity_secret);
+    let server =
+        GrpcServer::bind(config.addr)
+            .await?
+            .add_service(EventServiceServer::with_interceptor(
+                handler::EventHandler::new(pool),
+                identity.interceptor(),
+            ));
+    Ok(Application { server })
+}
+
+/// A bound server, serving once [`Application::run_until_stopped`] runs.
+pub struct Application {
+    server: GrpcServer,
+}
+
+impl Application {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then drains the calls in flight.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), tonic::transport::Error> {
+        self.server.serve(shutdown).await
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE tribe_members;
+DROP TABLE tribes;

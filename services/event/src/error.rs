@@ -1,0 +1,49 @@
+//! The service's one error type and how callers see it.
+
+use circle_core::db::StoreError;
+use circle_core::error::{not_found, permission_denied, with_reason};
+use diesel_async::pooled_connection::deadpool::PoolError;
+use tonic::{Code, Status};
+
+use crate::domain::EventId;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("only a user may do this, not a service")]
+    UserRequired,
+    #[error("event {0} not found")]
+    EventNotFound(EventId),
+    #[error("event {0} is a draft, visible to its owner only")]
+    DraftEvent(EventId),
+    #[error("request_id was already used for a different request")]
+    RequestIdReused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for Error {
+    fn from(err: diesel::result::Error) -> Self {
+        Error::Store(err.into())
+    }
+}
+
+impl From<PoolError> for Error {
+    fn from(err: PoolError) -> Self {
+        Error::Store(err.into())
+    }
+}
+
+impl From<Error> for Status {
+    fn from(err: Error) -> Self {
+        let message = err.to_string();
+        match err {
+            Error::UserRequired => permission_denied("USER_REQUIRED", message),
+            Error::EventNotFound(id) => not_found("event", id),
+            Error::DraftEvent(_) => permission_denied("DRAFT_EVENT", message),
+            Error::RequestIdReused => {
+                with_reason(Code::FailedPrecondition, "REQUEST_ID_REUSED", message)
+            }
+            Error::Store(err) => err.into(),
+        }
+    }
+}

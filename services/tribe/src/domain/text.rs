@@ -1,0 +1,50 @@
+//! Checks of free text shared by the value types.
+
+/// Why a value was refused, worded for the caller.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidValue(pub String);
+
+/// Whether line breaks may appear.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lines {
+    /// A name or a title: no control character at all.
+    Single,
+    /// A description: line breaks and tabs, but no other control character.
+    Multi,
+}
+
+/// At most `max_chars` characters (Unicode scalar values, as Postgres' `char_length` counts
+/// them) and no control characters beyond what `lines` allows (Postgres text cannot hold NUL).
+pub fn check_text(value: &str, max_chars: usize, lines: Lines) -> Result<(), InvalidValue> {
+    if value.chars().count() > max_chars {
+        return Err(InvalidValue(format!(
+            "must be at most {max_chars} characters"
+        )));
+    }
+    let allowed = |c: char| lines == Lines::Multi && matches!(c, '\n' | '\r' | '\t');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(InvalidValue(
+            "must not contain control characters".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        assert!(check_text(&"é".repeat(3), 3, Lines::Single).is_ok());
+        assert!(check_text(&"é".repeat(4), 3, Lines::Single).is_err());
+    }
+
+    #[test]
+    fn line_breaks_only_where_allowed() {
+        assert!(check_text("a\nb\tc", 10, Lines::Multi).is_ok());
+        assert!(check_text("a\nb", 10, Lines::Single).is_err());
+        assert!(check_text("a\0b", 10, Lines::Multi).is_err());
+    }
+}

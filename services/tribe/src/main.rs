@@ -1,0 +1,32 @@
+use std::process::ExitCode;
+
+use tribe_service::{Config, MIGRATIONS, build};
+
+#[tokio::main]
+async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let _telemetry = circle_core::telemetry::init("tribe-service")?;
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("tribe-service: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match std::env::args().nth(1).as_deref() {
+        None => {
+            let app = build(config).await?;
+            tracing::info!(addr = %app.local_addr(), "tribe-service serving");
+            app.run_until_stopped(circle_core::server::shutdown_signal())
+                .await?;
+        }
+        Some("migrate") => {
+            let applied = circle_core::db::migrate(&config.db, &MIGRATIONS).await?;
+            tracing::info!(?applied, "tribe-service migrations applied");
+        }
+        Some(other) => {
+            eprintln!("tribe-service: unknown command {other:?}; usage: tribe-service [migrate]");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
