@@ -26,7 +26,6 @@ use circle_proto::notification::v1::notification_service_server::NotificationSer
 use diesel_async::pooled_connection::deadpool::BuildError;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
-
 pub use config::Config;
 
 pub static MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/notification");

@@ -126,7 +126,8 @@ fn role_url(admin_url: &url::Url, role: &str, database: &str) -> String {
     let mut url = admin_url.clone();
     let password = std::env::var("CIRCLE_DB_ROLE_PASSWORD").unwrap_or_else(|_| role.to_owned());
     url.set_username(role).expect("a URL with a host");
-    url.set_password(Some(&password)).expect("a URL with a host");
+    url.set_password(Some(&password))
+        .expect("a URL with a host");
     url.set_path(database);
     url.to_string()
 }

@@ -1,0 +1,7 @@
+//! End-to-end tests of the whole suite: every service built from its library, served over
+//! loopback gRPC, each on its own schema of a fresh Postgres database.
+
+mod accounts;
+mod database;
+mod health;
+mod outbox;
