@@ -15,7 +15,7 @@ K8S_MANIFESTS := $(filter-out k8s/kustomization.yaml,$(wildcard k8s/*.yaml))
 # fails the recipe when scripts/db.sh fails.
 DB_ENV = db_env="$$(scripts/db.sh up)"; eval "$$db_env"
 
-.PHONY: help run test lint fmt-check clippy buf-lint k8s-validate tools build db-up db-down db-env db-status clean-db
+.PHONY: help run test lint schema schema-check fmt-check clippy buf-lint k8s-validate tools build db-up db-down db-env db-status clean-db
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -32,7 +32,7 @@ test: ## Run every test against Postgres (local server unless DATABASE_URL is se
 	  cargo test --workspace --no-fail-fast; \
 	fi
 
-lint: buf-lint fmt-check clippy k8s-validate ## buf lint, rustfmt, clippy -D warnings, manifest validation
+lint: buf-lint fmt-check clippy k8s-validate schema-check ## buf lint, rustfmt, clippy -D warnings, manifests, schema.rs drift
 
 buf-lint: ## Lint proto/ with buf (STANDARD rules)
 	scripts/tools.sh buf
@@ -48,6 +48,12 @@ k8s-validate: ## Validate k8s/*.yaml against the Kubernetes schemas
 	scripts/tools.sh kubernetes-validate
 	kubernetes-validate --strict --quiet -k $(K8S_VERSION) $(K8S_MANIFESTS)
 	echo "k8s manifests valid for Kubernetes $(K8S_VERSION): $(notdir $(K8S_MANIFESTS))"
+
+schema: ## Regenerate services/*/src/schema.rs with diesel print-schema
+	scripts/schema.sh
+
+schema-check: ## Fail when a services/*/src/schema.rs differs from diesel print-schema
+	scripts/schema.sh --check
 
 tools: ## Install grpcurl, buf and kubernetes-validate into .local/bin
 	scripts/tools.sh

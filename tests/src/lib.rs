@@ -84,10 +84,8 @@ where
     }
 }
 
-fn until(stopped: oneshot::Receiver<()>) -> impl Future<Output = ()> + Send + 'static {
-    async move {
-        let _ = stopped.await;
-    }
+async fn until(stopped: oneshot::Receiver<()>) {
+    let _ = stopped.await;
 }
 
 impl Suite {
