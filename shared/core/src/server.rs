@@ -29,19 +29,7 @@ impl GrpcServer {
     pub async fn bind(addr: SocketAddr) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let (health, health_service) = tonic_health::server::health_reporter();
-        let reflection_v1 = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(circle_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .build_v1()
-            .expect("the generated descriptor sets are valid");
-        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(circle_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .build_v1alpha()
-            .expect("the generated descriptor sets are valid");
-        let routes = Routes::new(health_service)
-            .add_service(reflection_v1)
-            .add_service(reflection_v1alpha);
+        let routes = Routes::new(health_service);
         Ok(Self {
             listener,
             routes,
@@ -79,6 +67,14 @@ impl GrpcServer {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), tonic::transport::Error> {
+        let routes = self
+            .routes
+            .add_service(reflection(&self.service_names).build_v1().expect(DESCRIPTORS_VALID))
+            .add_service(
+                reflection(&self.service_names)
+                    .build_v1alpha()
+                    .expect(DESCRIPTORS_VALID),
+            );
         let names: Vec<&'static str> = std::iter::once("")
             .chain(self.service_names.iter().copied())
             .collect();
@@ -101,7 +97,7 @@ impl GrpcServer {
         };
         let serve = tonic::transport::Server::builder()
             .trace_fn(crate::telemetry::server_span)
-            .add_routes(self.routes)
+            .add_routes(routes)
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), on_shutdown);
         // Streams that never end on their own (a health Watch, say) must not hold the process.
         let drain_deadline = async {
@@ -118,6 +114,19 @@ impl GrpcServer {
             }
         }
     }
+}
+
+const DESCRIPTORS_VALID: &str = "the generated descriptor sets are valid";
+
+/// Reflection over every contract, listing only the services this server serves.
+fn reflection(service_names: &[&'static str]) -> tonic_reflection::server::Builder<'static> {
+    let builder = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(circle_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .with_service_name("grpc.health.v1.Health");
+    service_names
+        .iter()
+        .fold(builder, |builder, name| builder.with_service_name(*name))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
