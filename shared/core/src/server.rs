@@ -118,11 +118,13 @@ impl GrpcServer {
 
 const DESCRIPTORS_VALID: &str = "the generated descriptor sets are valid";
 
-/// Reflection over every contract, listing only the services this server serves.
+/// Reflection over every contract, listing only the services this server serves. The
+/// `google.rpc` error details are described too, so grpcurl can print them.
 fn reflection(service_names: &[&'static str]) -> tonic_reflection::server::Builder<'static> {
     let builder = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(circle_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
         .with_service_name("grpc.health.v1.Health");
     service_names
         .iter()

@@ -124,3 +124,38 @@ impl Injector for MetadataInjector<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_continues_the_callers_trace_and_passes_it_on() {
+        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+        let provider = SdkTracerProvider::builder().build();
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")));
+        tracing::subscriber::with_default(subscriber, || {
+            let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+            let caller_span_id = "00f067aa0ba902b7";
+            let incoming = http::Request::builder()
+                .uri("/circle.user.v1.UserService/GetUser")
+                .header("traceparent", format!("00-{trace_id}-{caller_span_id}-01"))
+                .body(())
+                .expect("a request");
+
+            let span = server_span(&incoming);
+            let _entered = span.enter();
+            let mut outgoing = tonic::metadata::MetadataMap::new();
+            inject_context(&mut outgoing);
+
+            let sent = outgoing
+                .get("traceparent")
+                .expect("trace context is sent on")
+                .to_str()
+                .expect("ASCII");
+            assert!(sent.starts_with(&format!("00-{trace_id}-")), "{sent}");
+            assert!(!sent.contains(caller_span_id), "a span of its own: {sent}");
+        });
+    }
+}
