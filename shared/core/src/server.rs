@@ -69,7 +69,11 @@ impl GrpcServer {
     ) -> Result<(), tonic::transport::Error> {
         let routes = self
             .routes
-            .add_service(reflection(&self.service_names).build_v1().expect(DESCRIPTORS_VALID))
+            .add_service(
+                reflection(&self.service_names)
+                    .build_v1()
+                    .expect(DESCRIPTORS_VALID),
+            )
             .add_service(
                 reflection(&self.service_names)
                     .build_v1alpha()
