@@ -3,12 +3,9 @@
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 
-use circle_core::config::{ConfigError, secret, var_or};
-
-/// Development default of the identity secret shared by every service of the suite.
-pub const DEV_INTERNAL_TOKEN_SECRET: &str = "circle-development-internal-token-secret-change-me";
-/// Development default of the secret the user service signs access tokens with.
-pub const DEV_ACCESS_TOKEN_SECRET: &str = "circle-development-access-token-secret-change-me";
+use circle_core::config::{
+    ConfigError, DEV_ACCESS_TOKEN_SECRET, DEV_INTERNAL_TOKEN_SECRET, secret, var_or,
+};
 
 pub const DEFAULT_PORT: u16 = 50051;
 pub const DEFAULT_USER_SERVICE_URL: &str = "http://127.0.0.1:50061";

@@ -2,14 +2,11 @@
 
 use std::net::SocketAddr;
 
-use circle_core::config::{ConfigError, required, secret, var_or};
+use circle_core::config::{ConfigError, DEV_INTERNAL_TOKEN_SECRET, secret};
 use circle_core::db::DbConfig;
 
 /// The port served when `EVENT_PORT` is unset.
 pub const DEFAULT_PORT: u16 = 50063;
-
-/// The identity secret of local development; every service of the suite has the same one.
-pub const DEV_IDENTITY_SECRET: &str = "circle-development-internal-token-secret-change-me";
 
 pub struct Config {
     /// `BIND_HOST` (default 127.0.0.1) and `EVENT_PORT` (default 50063).
@@ -24,23 +21,8 @@ impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         Ok(Config {
             addr: circle_core::server::bind_addr("EVENT_PORT", DEFAULT_PORT)?,
-            db: DbConfig {
-                url: required("EVENT_DATABASE_URL")?,
-                schema: crate::SCHEMA,
-                max_connections: max_connections()?,
-            },
-            identity_secret: secret("INTERNAL_TOKEN_SECRET", DEV_IDENTITY_SECRET)?,
+            db: DbConfig::from_env("EVENT_DATABASE_URL", crate::SCHEMA)?,
+            identity_secret: secret("INTERNAL_TOKEN_SECRET", DEV_INTERNAL_TOKEN_SECRET)?,
         })
-    }
-}
-
-fn max_connections() -> Result<usize, ConfigError> {
-    match var_or("DB_MAX_CONNECTIONS", 16)? {
-        0 => Err(ConfigError::Invalid {
-            name: "DB_MAX_CONNECTIONS".to_owned(),
-            value: "0".to_owned(),
-            reason: "must be at least 1".to_owned(),
-        }),
-        n => Ok(n),
     }
 }

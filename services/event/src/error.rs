@@ -9,8 +9,6 @@ use crate::domain::EventId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("only a user may do this, not a service")]
-    UserRequired,
     #[error("event {0} not found")]
     EventNotFound(EventId),
     #[error("event {0} is a draft, visible to its owner only")]
@@ -37,7 +35,6 @@ impl From<Error> for Status {
     fn from(err: Error) -> Self {
         let message = err.to_string();
         match err {
-            Error::UserRequired => permission_denied("USER_REQUIRED", message),
             Error::EventNotFound(id) => not_found("event", id),
             Error::DraftEvent(_) => permission_denied("DRAFT_EVENT", message),
             Error::RequestIdReused => {

@@ -4,10 +4,9 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use circle_core::auth::IdentityKey;
-use circle_core::db::MigrationError;
+use circle_core::db::PrepareError;
 use circle_core::server::GrpcServer;
 use circle_proto::event::v1::event_service_server::EventServiceServer;
-use diesel_async::pooled_connection::deadpool::BuildError;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub mod config;
@@ -16,7 +15,6 @@ mod error;
 mod handler;
 mod query;
 mod schema;
-mod sql;
 
 pub use config::Config;
 
@@ -27,18 +25,15 @@ pub const SCHEMA: &str = "events";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("migrating the {SCHEMA} schema: {0}")]
-    Migrate(#[from] MigrationError),
-    #[error("building the connection pool: {0}")]
-    Pool(#[from] BuildError),
+    #[error(transparent)]
+    Database(#[from] PrepareError),
     #[error("binding the server address: {0}")]
     Bind(#[from] std::io::Error),
 }
 
 /// Migrates the schema, connects the pool and binds the server, ready to serve.
 pub async fn build(config: Config) -> Result<Application, StartError> {
-    circle_core::db::migrate(&config.db, &MIGRATIONS).await?;
-    let pool = circle_core::db::pool(&config.db)?;
+    let pool = circle_core::db::migrate_and_pool(&config.db, &MIGRATIONS).await?;
     let identity = IdentityKey::new(&config.identity_secret);
     let server =
         GrpcServer::bind(config.addr)

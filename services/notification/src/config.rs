@@ -4,16 +4,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use circle_core::config::{ConfigError, required, secret, var_or};
+use circle_core::config::{ConfigError, DEV_INTERNAL_TOKEN_SECRET, required, secret, var_or};
 use circle_core::db::DbConfig;
-
-/// Signs the identity of internal calls; the same development default in every service.
-pub const DEV_INTERNAL_TOKEN_SECRET: &str = "circle-development-internal-token-secret-change-me";
 
 pub const DEFAULT_PORT: u16 = 50065;
 pub const DEFAULT_MAIL_FROM: &str = "Circle <no-reply@circle.local>";
 pub const DEFAULT_MAIL_SINK_DIR: &str = ".local/mail";
-const DEFAULT_MAX_CONNECTIONS: usize = 16;
 const DEFAULT_MAIL_RETRY_INTERVAL_MS: u64 = 5_000;
 
 #[derive(Clone, Debug)]
@@ -36,7 +32,7 @@ impl Config {
             db: DbConfig {
                 url: required("NOTIFICATION_DATABASE_URL")?,
                 schema: crate::SCHEMA,
-                max_connections: var_or("DB_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)?,
+                max_connections: var_or("DB_MAX_CONNECTIONS", DbConfig::DEFAULT_MAX_CONNECTIONS)?,
             },
             identity_secret: secret("INTERNAL_TOKEN_SECRET", DEV_INTERNAL_TOKEN_SECRET)?,
             mail_from: mail_from(var_or("MAIL_FROM", DEFAULT_MAIL_FROM.to_owned())?)?,

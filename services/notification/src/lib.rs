@@ -19,11 +19,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use circle_core::auth::IdentityKey;
-use circle_core::db::MigrationError;
+use circle_core::db::PrepareError;
 use circle_core::server::GrpcServer;
 use circle_proto::common::v1::fact_consumer_service_server::FactConsumerServiceServer;
 use circle_proto::notification::v1::notification_service_server::NotificationServiceServer;
-use diesel_async::pooled_connection::deadpool::BuildError;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub use config::Config;
@@ -34,9 +33,7 @@ pub const SCHEMA: &str = "notifications";
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error(transparent)]
-    Migrate(#[from] MigrationError),
-    #[error("cannot create the connection pool: {0}")]
-    Pool(#[from] BuildError),
+    Database(#[from] PrepareError),
     #[error("cannot bind the server address: {0}")]
     Bind(#[from] std::io::Error),
 }
@@ -51,8 +48,7 @@ pub struct Application {
 /// Migrates the schema, opens the pool and binds the server with its services, each call
 /// admitted only with a verified internal identity.
 pub async fn build(config: Config) -> Result<Application, StartError> {
-    circle_core::db::migrate(&config.db, &MIGRATIONS).await?;
-    let pool = circle_core::db::pool(&config.db)?;
+    let pool = circle_core::db::migrate_and_pool(&config.db, &MIGRATIONS).await?;
     let identity = IdentityKey::new(&config.identity_secret);
     let mailer = Arc::new(mail::FileMailer::new(
         config.mail_sink_dir.clone(),

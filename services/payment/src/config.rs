@@ -3,14 +3,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use circle_core::config::{ConfigError, required, seconds_or, secret, var_or};
+use circle_core::config::{ConfigError, DEV_INTERNAL_TOKEN_SECRET, seconds_or, secret};
 use circle_core::db::DbConfig;
 
 /// The port served when `PAYMENT_PORT` is unset.
 pub const DEFAULT_PORT: u16 = 50064;
-
-/// The identity secret of local development; every service of the suite has the same one.
-pub const DEV_IDENTITY_SECRET: &str = "circle-development-internal-token-secret-change-me";
 
 /// The shortest time request ids are remembered: a day, as payment providers promise.
 pub const MIN_IDEMPOTENCY_RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
@@ -33,12 +30,8 @@ impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         Ok(Config {
             addr: circle_core::server::bind_addr("PAYMENT_PORT", DEFAULT_PORT)?,
-            db: DbConfig {
-                url: required("PAYMENT_DATABASE_URL")?,
-                schema: crate::SCHEMA,
-                max_connections: max_connections()?,
-            },
-            identity_secret: secret("INTERNAL_TOKEN_SECRET", DEV_IDENTITY_SECRET)?,
+            db: DbConfig::from_env("PAYMENT_DATABASE_URL", crate::SCHEMA)?,
+            identity_secret: secret("INTERNAL_TOKEN_SECRET", DEV_INTERNAL_TOKEN_SECRET)?,
             idempotency_retention: at_least(
                 "IDEMPOTENCY_RETENTION_SECS",
                 MIN_IDEMPOTENCY_RETENTION.as_secs(),
@@ -50,17 +43,6 @@ impl Config {
                 Duration::from_secs(1),
             )?,
         })
-    }
-}
-
-fn max_connections() -> Result<usize, ConfigError> {
-    match var_or("DB_MAX_CONNECTIONS", 16)? {
-        0 => Err(ConfigError::Invalid {
-            name: "DB_MAX_CONNECTIONS".to_owned(),
-            value: "0".to_owned(),
-            reason: "must be at least 1".to_owned(),
-        }),
-        n => Ok(n),
     }
 }
 

@@ -9,8 +9,6 @@ use crate::domain::CustomerId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("only a user may do this, not a service")]
-    UserRequired,
     #[error("customer {0} not found")]
     CustomerNotFound(CustomerId),
     #[error("customer {0} belongs to another user")]
@@ -31,8 +29,7 @@ impl Error {
     pub fn is_outcome(&self) -> bool {
         match self {
             Error::CustomerExists => true,
-            Error::UserRequired
-            | Error::CustomerNotFound(_)
+            Error::CustomerNotFound(_)
             | Error::NotCustomerOwner(_)
             | Error::IdempotencyKeyReused
             | Error::CorruptIdempotencyRecord(_)
@@ -57,7 +54,6 @@ impl From<Error> for Status {
     fn from(err: Error) -> Self {
         let message = err.to_string();
         match err {
-            Error::UserRequired => permission_denied("USER_REQUIRED", message),
             Error::CustomerNotFound(id) => not_found("customer", id),
             Error::NotCustomerOwner(_) => permission_denied("NOT_CUSTOMER_OWNER", message),
             Error::CustomerExists => with_reason(Code::AlreadyExists, "CUSTOMER_EXISTS", message),

@@ -6,10 +6,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use circle_core::auth::IdentityKey;
-use circle_core::db::{DbPool, MigrationError};
+use circle_core::db::{DbPool, PrepareError};
 use circle_core::server::GrpcServer;
 use circle_proto::payment::v1::payment_service_server::PaymentServiceServer;
-use diesel_async::pooled_connection::deadpool::BuildError;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub mod config;
@@ -19,7 +18,6 @@ mod handler;
 mod idempotency;
 mod query;
 mod schema;
-mod sql;
 
 pub use config::Config;
 
@@ -30,18 +28,15 @@ pub const SCHEMA: &str = "payments";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("migrating the {SCHEMA} schema: {0}")]
-    Migrate(#[from] MigrationError),
-    #[error("building the connection pool: {0}")]
-    Pool(#[from] BuildError),
+    #[error(transparent)]
+    Database(#[from] PrepareError),
     #[error("binding the server address: {0}")]
     Bind(#[from] std::io::Error),
 }
 
 /// Migrates the schema, connects the pool and binds the server, ready to serve.
 pub async fn build(config: Config) -> Result<Application, StartError> {
-    circle_core::db::migrate(&config.db, &MIGRATIONS).await?;
-    let pool = circle_core::db::pool(&config.db)?;
+    let pool = circle_core::db::migrate_and_pool(&config.db, &MIGRATIONS).await?;
     let identity = IdentityKey::new(&config.identity_secret);
     let server =
         GrpcServer::bind(config.addr)

@@ -9,8 +9,6 @@ use crate::domain::TribeId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("only a user may do this, not a service")]
-    UserRequired,
     #[error("tribe {0} not found")]
     TribeNotFound(TribeId),
     #[error("tribe {0} is private to its members")]
@@ -37,7 +35,6 @@ impl From<Error> for Status {
     fn from(err: Error) -> Self {
         let message = err.to_string();
         match err {
-            Error::UserRequired => permission_denied("USER_REQUIRED", message),
             Error::TribeNotFound(id) => not_found("tribe", id),
             Error::PrivateTribe(_) => permission_denied("PRIVATE_TRIBE", message),
             Error::RequestIdReused => {

@@ -3,17 +3,14 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use circle_core::config::{ConfigError, required, seconds_or, secret, var_or};
+use circle_core::config::{
+    ConfigError, DEV_ACCESS_TOKEN_SECRET, DEV_INTERNAL_TOKEN_SECRET, required, seconds_or, secret,
+    var_or,
+};
 use circle_core::db::DbConfig;
 use circle_core::outbox::RelayConfig;
 
-/// Signs the identity of internal calls; the same development default in every service.
-pub const DEV_INTERNAL_TOKEN_SECRET: &str = "circle-development-internal-token-secret-change-me";
-/// Signs the access tokens people present at the edge.
-pub const DEV_ACCESS_TOKEN_SECRET: &str = "circle-development-access-token-secret-change-me";
-
 pub const DEFAULT_PORT: u16 = 50061;
-const DEFAULT_MAX_CONNECTIONS: usize = 16;
 const DEFAULT_NOTIFICATION_URL: &str = "http://127.0.0.1:50065";
 
 #[derive(Clone, Debug)]
@@ -37,7 +34,7 @@ impl Config {
             db: DbConfig {
                 url: required("USER_DATABASE_URL")?,
                 schema: crate::SCHEMA,
-                max_connections: var_or("DB_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)?,
+                max_connections: var_or("DB_MAX_CONNECTIONS", DbConfig::DEFAULT_MAX_CONNECTIONS)?,
             },
             identity_secret: secret("INTERNAL_TOKEN_SECRET", DEV_INTERNAL_TOKEN_SECRET)?,
             access_token_secret: secret("ACCESS_TOKEN_SECRET", DEV_ACCESS_TOKEN_SECRET)?,

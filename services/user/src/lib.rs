@@ -18,11 +18,10 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use circle_core::auth::IdentityKey;
-use circle_core::db::MigrationError;
+use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
 use circle_proto::user::v1::user_service_server::UserServiceServer;
-use diesel_async::pooled_connection::deadpool::BuildError;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub use crate::config::Config;
@@ -35,9 +34,7 @@ pub const SCHEMA: &str = "users";
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error(transparent)]
-    Migration(#[from] MigrationError),
-    #[error("cannot build the database pool: {0}")]
-    Pool(#[from] BuildError),
+    Database(#[from] PrepareError),
     #[error("cannot bind {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -58,8 +55,7 @@ pub struct Application {
 
 /// Migrates the schema, connects, and binds the server (port 0 picks a free one).
 pub async fn build(config: Config) -> Result<Application, StartError> {
-    circle_core::db::migrate(&config.db, &MIGRATIONS).await?;
-    let pool = circle_core::db::pool(&config.db)?;
+    let pool = circle_core::db::migrate_and_pool(&config.db, &MIGRATIONS).await?;
     let identity = IdentityKey::new(&config.identity_secret);
 
     let notification =

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tonic::{Request, Status};
 use uuid::Uuid;
 
-use crate::error::unauthenticated;
+use crate::error::{permission_denied, unauthenticated};
 
 pub const IDENTITY_METADATA_KEY: &str = "x-circle-identity";
 const IDENTITY_AUDIENCE: &str = "circle-internal";
@@ -180,6 +180,17 @@ pub fn caller<T>(request: &Request<T>) -> Result<&Principal, Status> {
         .ok_or_else(|| unauthenticated("MISSING_IDENTITY", "missing internal identity"))
 }
 
+/// The person calling a request admitted by [`IdentityKey::interceptor`]; a service is refused
+/// with PERMISSION_DENIED (reason `USER_REQUIRED`). The id is recorded in the `user_id` field
+/// of the current span, where the handler declares one.
+pub fn require_user<T>(request: &Request<T>) -> Result<Uuid, Status> {
+    let user = caller(request)?.user_id().ok_or_else(|| {
+        permission_denied("USER_REQUIRED", "only a user may do this, not a service")
+    })?;
+    tracing::Span::current().record("user_id", tracing::field::display(user));
+    Ok(user)
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AccessClaims {
     pub sub: Uuid,
@@ -275,6 +286,31 @@ mod tests {
         assert_eq!(
             other.verify(&token).unwrap_err().code(),
             tonic::Code::Unauthenticated
+        );
+    }
+
+    #[test]
+    fn require_user_admits_people_and_refuses_services() {
+        use tonic_types::StatusExt;
+
+        let id = Uuid::new_v4();
+        let mut request = Request::new(());
+        request.extensions_mut().insert(Principal::User {
+            id,
+            role: Role::User,
+            session_id: Uuid::new_v4(),
+        });
+        assert_eq!(require_user(&request).unwrap(), id);
+
+        let mut request = Request::new(());
+        request.extensions_mut().insert(Principal::Service {
+            name: "edge".to_owned(),
+        });
+        let refused = require_user(&request).unwrap_err();
+        assert_eq!(refused.code(), tonic::Code::PermissionDenied);
+        assert_eq!(
+            refused.get_details_error_info().unwrap().reason,
+            "USER_REQUIRED"
         );
     }
 

@@ -2,6 +2,14 @@
 
 use std::str::FromStr;
 
+/// The secret that signs internal identities in local development (`INTERNAL_TOKEN_SECRET`
+/// unset); the same in every service, so they accept each other's calls without configuration.
+pub const DEV_INTERNAL_TOKEN_SECRET: &str = "circle-development-internal-token-secret-change-me";
+
+/// The secret that signs access tokens in local development (`ACCESS_TOKEN_SECRET` unset); the
+/// user service issues them with it and the edge verifies them with it.
+pub const DEV_ACCESS_TOKEN_SECRET: &str = "circle-development-access-token-secret-change-me";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("environment variable {name} is required but not set")]

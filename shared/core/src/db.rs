@@ -9,6 +9,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 use futures::FutureExt;
 
+use crate::config::{ConfigError, required, var_or};
+
 pub type DbPool = Pool<AsyncPgConnection>;
 pub type DbConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
 
@@ -18,6 +20,35 @@ pub struct DbConfig {
     pub url: String,
     pub schema: &'static str,
     pub max_connections: usize,
+}
+
+impl DbConfig {
+    /// The pool size when `DB_MAX_CONNECTIONS` is unset.
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 16;
+
+    /// The URL from `url_variable` (required) and the pool size from `DB_MAX_CONNECTIONS`
+    /// (default 16, at least 1), for the service that owns `schema`.
+    pub fn from_env(url_variable: &str, schema: &'static str) -> Result<DbConfig, ConfigError> {
+        Ok(DbConfig {
+            url: required(url_variable)?,
+            schema,
+            max_connections: at_least_one(
+                "DB_MAX_CONNECTIONS",
+                var_or("DB_MAX_CONNECTIONS", Self::DEFAULT_MAX_CONNECTIONS)?,
+            )?,
+        })
+    }
+}
+
+fn at_least_one(name: &str, value: usize) -> Result<usize, ConfigError> {
+    match value {
+        0 => Err(ConfigError::Invalid {
+            name: name.to_owned(),
+            value: "0".to_owned(),
+            reason: "must be at least 1".to_owned(),
+        }),
+        n => Ok(n),
+    }
 }
 
 /// A pool whose every connection resolves unqualified names in the service's own schema first.
@@ -64,6 +95,34 @@ pub async fn migrate(
             .map(|versions| versions.iter().map(ToString::to_string).collect())
     })
     .await
+}
+
+/// What a service does with its database first at start: applies the pending migrations of
+/// its schema (always, so a started service has the schema its code expects), then makes the
+/// pool.
+pub async fn migrate_and_pool(
+    config: &DbConfig,
+    migrations: &'static EmbeddedMigrations,
+) -> Result<DbPool, PrepareError> {
+    migrate(config, migrations)
+        .await
+        .map_err(|source| PrepareError::Migrate {
+            schema: config.schema,
+            source,
+        })?;
+    Ok(pool(config)?)
+}
+
+/// Why [`migrate_and_pool`] could not make a service's database ready.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("migrating the {schema} schema: {source}")]
+    Migrate {
+        schema: &'static str,
+        source: MigrationError,
+    },
+    #[error("building the connection pool: {0}")]
+    Pool(#[from] BuildError),
 }
 
 /// Reverts every applied migration of the service's schema (for tests of the down migrations).
@@ -174,5 +233,17 @@ impl<T> OptionalRow<T> for Result<T, DieselError> {
             Err(DieselError::NotFound) => Ok(None),
             Err(err) => Err(err.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_without_connections_is_refused_by_name() {
+        let err = at_least_one("DB_MAX_CONNECTIONS", 0).unwrap_err();
+        assert!(err.to_string().contains("DB_MAX_CONNECTIONS"), "{err}");
+        assert_eq!(at_least_one("DB_MAX_CONNECTIONS", 1).unwrap(), 1);
     }
 }

@@ -8,5 +8,7 @@ pub mod error;
 pub mod outbox;
 pub mod paging;
 pub mod server;
+pub mod sql;
 pub mod telemetry;
+pub mod text;
 pub mod wire;

@@ -26,6 +26,14 @@ pub fn uuid(field: &str, value: &str) -> Result<Uuid, Status> {
     Uuid::parse_str(value).map_err(|_| invalid_argument(field, "must be a UUID"))
 }
 
+/// Parses an optional UUID field: empty means unset.
+pub fn optional_uuid(field: &str, value: &str) -> Result<Option<Uuid>, Status> {
+    match value {
+        "" => Ok(None),
+        value => uuid(field, value).map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,15 @@
 //! The admin URL comes from `DATABASE_URL` (`make test` starts a local server and sets it).
 //! Each service reaches its copy as its own role, exactly as in production, so a test also
 //! exercises the schema rights. The template is rebuilt whenever a migration file changes.
+//!
+//! Beside the database: the migration round trip every service's tests run
+//! ([`assert_migrations_round_trip`]), serving the service under test ([`server`]), the callers
+//! tests speak as ([`principal`]) and assertions on refusals ([`status`]).
+
+mod migrations;
+pub mod principal;
+pub mod server;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +19,8 @@ use circle_core::db::DbConfig;
 use diesel_migrations::EmbeddedMigrations;
 use sha2::{Digest, Sha256};
 use tokio_postgres::NoTls;
+
+pub use migrations::{MigrationRoundTrip, assert_migrations_round_trip};
 
 /// A service's part of the database: its login role, its schema and its migrations.
 #[derive(Clone, Copy)]
@@ -74,13 +85,42 @@ impl TestDatabase {
         url.to_string()
     }
 
-    /// The pool configuration of `service` (e.g. "user") in this database.
-    pub fn config(&self, service: &str) -> DbConfig {
-        let schema = self
+    /// A connection to this database as the superuser that created it, to look behind a
+    /// service's API.
+    pub async fn admin_client(&self) -> tokio_postgres::Client {
+        let (client, connection) = tokio_postgres::connect(&self.admin_url(), NoTls)
+            .await
+            .expect("connecting to the test database");
+        tokio::spawn(connection);
+        client
+    }
+
+    /// Runs `query`, which selects one number (e.g. a `count(*)`), as the superuser.
+    pub async fn count(
+        &self,
+        query: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> i64 {
+        self.admin_client()
+            .await
+            .query_one(query, params)
+            .await
+            .unwrap_or_else(|err| panic!("{query}: {err}"))
+            .get(0)
+    }
+
+    /// The part of this database that `service` (e.g. "user") owns.
+    pub fn schema_of(&self, service: &str) -> ServiceSchema {
+        *self
             .schemas
             .iter()
             .find(|schema| schema.service == service)
-            .unwrap_or_else(|| panic!("service {service} is not part of this test database"));
+            .unwrap_or_else(|| panic!("service {service} is not part of this test database"))
+    }
+
+    /// The pool configuration of `service` (e.g. "user") in this database.
+    pub fn config(&self, service: &str) -> DbConfig {
+        let schema = self.schema_of(service);
         DbConfig {
             url: self.url_as(&schema.role()),
             schema: schema.schema,

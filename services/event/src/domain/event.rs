@@ -1,16 +1,16 @@
 //! An event and the values it is made of.
 
 use chrono::{DateTime, Utc};
+use circle_core::text::{InvalidValue, Lines, check_text};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 
 use super::UserId;
-use super::text::{InvalidValue, Lines, check_text};
 use crate::schema::events::events;
 
-crate::sql::uuid_id! {
+circle_core::uuid_id! {
     /// Identifies an event.
-    EventId
+    pub struct EventId(pub Uuid);
 }
 
 impl EventId {
@@ -20,9 +20,9 @@ impl EventId {
     }
 }
 
-crate::sql::text_enum! {
+circle_core::text_enum! {
     /// Where an event is in its life.
-    EventStatus {
+    pub enum EventStatus {
         /// Being prepared; visible to its owner only. Every event starts here.
         Draft = "DRAFT",
         /// Published, with its time set.

@@ -3,14 +3,12 @@
 mod create_event;
 mod event;
 mod get_event;
-mod text;
 
 pub use create_event::{NewEvent, create_event};
 pub use event::{Event, EventDescription, EventId, EventStatus, EventTitle, Schedule};
 pub use get_event::get_event;
-pub use text::InvalidValue;
 
-crate::sql::uuid_id! {
+circle_core::uuid_id! {
     /// A person, as the user service knows them (no foreign key across services).
-    UserId
+    pub struct UserId(pub Uuid);
 }

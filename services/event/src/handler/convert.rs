@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use circle_core::error::invalid_argument;
+use circle_core::text::field;
 use circle_core::wire;
 use circle_proto::event::v1 as proto;
 use tonic::Status;
-use uuid::Uuid;
 
 use crate::domain::{
-    Event, EventDescription, EventId, EventStatus, EventTitle, InvalidValue, NewEvent, Schedule,
+    Event, EventDescription, EventId, EventStatus, EventTitle, NewEvent, Schedule,
 };
 
 impl TryFrom<proto::CreateEventRequest> for NewEvent {
@@ -36,7 +36,7 @@ impl TryFrom<proto::CreateEventRequest> for NewEvent {
             title,
             description,
             schedule: field("end_time", Schedule::new(starts_at, ends_at))?,
-            request_id: optional_uuid("request_id", &request_id)?,
+            request_id: wire::optional_uuid("request_id", &request_id)?,
         })
     }
 }
@@ -97,19 +97,6 @@ fn time(name: &str, at: &prost_types::Timestamp) -> Result<DateTime<Utc>, Status
     }
     DateTime::from_timestamp_micros(at.seconds * 1_000_000 + i64::from(at.nanos / 1_000))
         .ok_or_else(invalid)
-}
-
-/// An optional UUID field: empty means unset.
-fn optional_uuid(name: &str, value: &str) -> Result<Option<Uuid>, Status> {
-    match value {
-        "" => Ok(None),
-        value => wire::uuid(name, value).map(Some),
-    }
-}
-
-/// Names the field a domain value was refused for.
-fn field<T>(name: &str, parsed: Result<T, InvalidValue>) -> Result<T, Status> {
-    parsed.map_err(|InvalidValue(reason)| invalid_argument(name, reason))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 mod convert;
 
-use circle_core::auth::caller;
+use circle_core::auth::{caller, require_user};
 use circle_core::db::{DbConn, DbPool};
 use circle_proto::event::v1::event_service_server::EventService;
 use circle_proto::event::v1::{
@@ -29,13 +29,6 @@ impl EventHandler {
     }
 }
 
-/// The calling person; services are refused.
-fn user_caller<T>(request: &Request<T>) -> Result<UserId, Status> {
-    let user = caller(request)?.user_id().ok_or(Error::UserRequired)?;
-    tracing::Span::current().record("user_id", display(user));
-    Ok(UserId(user))
-}
-
 #[tonic::async_trait]
 impl EventService for EventHandler {
     #[tracing::instrument(skip_all, fields(user_id = Empty, event_id = Empty))]
@@ -43,7 +36,7 @@ impl EventService for EventHandler {
         &self,
         request: Request<CreateEventRequest>,
     ) -> Result<Response<CreateEventResponse>, Status> {
-        let owner = user_caller(&request)?;
+        let owner = UserId(require_user(&request)?);
         let new = NewEvent::try_from(request.into_inner())?;
         let event = domain::create_event(&mut *self.conn().await?, owner, new).await?;
         tracing::Span::current().record("event_id", display(event.id));

@@ -223,7 +223,9 @@ async fn refused_requests_create_nothing() {
         .await;
     assert_invalid_argument(result, "end_time");
     assert_eq!(
-        app.count("SELECT count(*) FROM events.events", &[]).await,
+        app.db
+            .count("SELECT count(*) FROM events.events", &[])
+            .await,
         0
     );
 }
@@ -231,10 +233,12 @@ async fn refused_requests_create_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refuses_services_which_are_not_people() {
     let app = TestApp::spawn().await;
-    let result = app.create_event(&service(), new_event("Bots")).await;
+    let result = app.create_event(&service("edge"), new_event("Bots")).await;
     assert_refused(result, Code::PermissionDenied, "USER_REQUIRED");
     assert_eq!(
-        app.count("SELECT count(*) FROM events.events", &[]).await,
+        app.db
+            .count("SELECT count(*) FROM events.events", &[])
+            .await,
         0
     );
 }
@@ -261,7 +265,9 @@ async fn refuses_calls_without_a_verified_identity() {
     assert_refused(forged, Code::Unauthenticated, "INVALID_IDENTITY");
 
     assert_eq!(
-        app.count("SELECT count(*) FROM events.events", &[]).await,
+        app.db
+            .count("SELECT count(*) FROM events.events", &[])
+            .await,
         0
     );
 }

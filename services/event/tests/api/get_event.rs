@@ -10,7 +10,7 @@ async fn its_owner_and_services_read_a_draft() {
     let owner = user();
     let created = app.create_event(&owner, new_event("Draft")).await.unwrap();
 
-    for reader in [owner, service()] {
+    for reader in [owner, service("edge")] {
         let read = app.get_event(&reader, &created.id).await.unwrap();
         assert_eq!(read, created);
     }
@@ -32,7 +32,7 @@ async fn anyone_reads_an_event_past_its_draft() {
         .create_event(&user(), new_event("Published"))
         .await
         .unwrap();
-    let sql = app.sql().await;
+    let sql = app.db.admin_client().await;
 
     for (word, status) in [
         ("SCHEDULED", EventStatus::Scheduled),

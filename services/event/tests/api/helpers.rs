@@ -3,17 +3,17 @@
 
 use std::net::SocketAddr;
 
-use circle_core::auth::{IdentityKey, Principal, Role};
+use circle_core::auth::{IdentityKey, Principal};
 use circle_proto::event::v1::event_service_client::EventServiceClient;
 use circle_proto::event::v1::{CreateEventRequest, Event, GetEventRequest};
+use circle_testkit::server::{RunningServer, channel};
 use circle_testkit::{ServiceSchema, TestDatabase};
 use event_service::{Config, MIGRATIONS, SCHEMA, build};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-use tonic::transport::{Channel, Endpoint};
-use tonic::{Code, Status};
-use tonic_types::StatusExt;
-use uuid::Uuid;
+use tonic::Status;
+use tonic::transport::Channel;
+
+pub use circle_testkit::principal::{service, user, user_id};
+pub use circle_testkit::status::{assert_invalid_argument, assert_refused};
 
 pub const IDENTITY_SECRET: &str = "event-service-tests-identity-secret-0123456789";
 
@@ -31,8 +31,7 @@ pub struct TestApp {
     pub client: EventServiceClient<Channel>,
     pub identity: IdentityKey,
     pub db: TestDatabase,
-    shutdown: oneshot::Sender<()>,
-    server: JoinHandle<Result<(), tonic::transport::Error>>,
+    server: RunningServer<tonic::transport::Error>,
 }
 
 impl TestApp {
@@ -45,24 +44,18 @@ impl TestApp {
         };
         let app = build(config).await.expect("building the event service");
         let addr = app.local_addr();
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(app.run_until_stopped(async {
-            let _ = stopped.await;
-        }));
         TestApp {
             addr,
             client: EventServiceClient::new(channel(addr)),
             identity: IdentityKey::new(IDENTITY_SECRET),
             db,
-            shutdown,
-            server,
+            server: RunningServer::spawn(|shutdown| app.run_until_stopped(shutdown)),
         }
     }
 
     /// Starts shutdown and waits until the server has stopped.
     pub async fn stop(self) -> Result<(), tonic::transport::Error> {
-        let _ = self.shutdown.send(());
-        self.server.await.expect("the server task does not panic")
+        self.server.stop().await
     }
 
     pub async fn create_event(
@@ -89,53 +82,6 @@ impl TestApp {
             .await?;
         Ok(response.into_inner().event.expect("an event"))
     }
-
-    /// A connection to the test database as its superuser, to look behind the API.
-    pub async fn sql(&self) -> tokio_postgres::Client {
-        let (client, connection) =
-            tokio_postgres::connect(&self.db.admin_url(), tokio_postgres::NoTls)
-                .await
-                .expect("connecting to the test database");
-        tokio::spawn(connection);
-        client
-    }
-
-    pub async fn count(
-        &self,
-        query: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> i64 {
-        self.sql()
-            .await
-            .query_one(query, params)
-            .await
-            .unwrap_or_else(|err| panic!("{query}: {err}"))
-            .get(0)
-    }
-}
-
-pub fn channel(addr: SocketAddr) -> Channel {
-    Endpoint::from_shared(format!("http://{addr}"))
-        .expect("a valid URL")
-        .connect_lazy()
-}
-
-pub fn user() -> Principal {
-    Principal::User {
-        id: Uuid::new_v4(),
-        role: Role::User,
-        session_id: Uuid::new_v4(),
-    }
-}
-
-pub fn service() -> Principal {
-    Principal::Service {
-        name: "edge".to_owned(),
-    }
-}
-
-pub fn user_id(principal: &Principal) -> Uuid {
-    principal.user_id().expect("a user principal")
 }
 
 pub fn at(seconds: i64) -> Option<prost_types::Timestamp> {
@@ -151,32 +97,4 @@ pub fn new_event(title: &str) -> CreateEventRequest {
         end_time: at(START + 7200),
         request_id: String::new(),
     }
-}
-
-#[track_caller]
-pub fn assert_invalid_argument(result: Result<Event, Status>, field: &str) {
-    let status = result.expect_err("the request is refused");
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    let violations = status
-        .get_details_bad_request()
-        .expect("a BadRequest detail")
-        .field_violations;
-    assert_eq!(
-        violations
-            .iter()
-            .map(|v| v.field.as_str())
-            .collect::<Vec<_>>(),
-        [field],
-        "{status:?}"
-    );
-}
-
-#[track_caller]
-pub fn assert_refused(result: Result<Event, Status>, code: Code, reason: &str) {
-    let status = result.expect_err("the request is refused");
-    assert_eq!(status.code(), code, "{status:?}");
-    let info = status
-        .get_details_error_info()
-        .expect("an ErrorInfo detail");
-    assert_eq!(info.reason, reason, "{status:?}");
 }

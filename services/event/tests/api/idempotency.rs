@@ -31,7 +31,7 @@ async fn the_same_request_id_returns_the_event_created_first() {
         .unwrap();
 
     assert_eq!(again, first);
-    assert_eq!(app.count(EVENTS_OF, &[&user_id(&alice)]).await, 1);
+    assert_eq!(app.db.count(EVENTS_OF, &[&user_id(&alice)]).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,7 +93,7 @@ async fn a_different_request_with_the_same_request_id_is_refused() {
         let result = app.create_event(&alice, changed).await;
         assert_refused(result, Code::FailedPrecondition, "REQUEST_ID_REUSED");
     }
-    assert_eq!(app.count(EVENTS_OF, &[&user_id(&alice)]).await, 1);
+    assert_eq!(app.db.count(EVENTS_OF, &[&user_id(&alice)]).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -122,7 +122,7 @@ async fn without_a_request_id_every_call_creates_an_event() {
     let second = app.create_event(&alice, new_event("Picnic")).await.unwrap();
 
     assert_ne!(first.id, second.id);
-    assert_eq!(app.count(EVENTS_OF, &[&user_id(&alice)]).await, 2);
+    assert_eq!(app.db.count(EVENTS_OF, &[&user_id(&alice)]).await, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,5 +158,5 @@ async fn concurrent_creates_with_one_request_id_make_one_event() {
         .collect();
     assert_eq!(ids.len(), 20);
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
-    assert_eq!(app.count(EVENTS_OF, &[&user_id(&alice)]).await, 1);
+    assert_eq!(app.db.count(EVENTS_OF, &[&user_id(&alice)]).await, 1);
 }

@@ -1,23 +1,11 @@
-use tonic_health::pb::HealthCheckRequest;
-use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_client::HealthClient;
+use circle_testkit::server::assert_serving;
 
-use crate::helpers::{TestApp, channel};
+use crate::helpers::TestApp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_reports_the_server_and_the_event_service_serving() {
     let app = TestApp::spawn().await;
-    let mut health = HealthClient::new(channel(app.addr));
-    for service in ["", "circle.event.v1.EventService"] {
-        let response = health
-            .check(HealthCheckRequest {
-                service: service.to_owned(),
-            })
-            .await
-            .unwrap_or_else(|status| panic!("health of {service:?}: {status:?}"))
-            .into_inner();
-        assert_eq!(response.status(), ServingStatus::Serving, "{service:?}");
-    }
+    assert_serving(app.addr, "circle.event.v1.EventService").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

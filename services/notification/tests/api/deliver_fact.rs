@@ -6,7 +6,7 @@ use tonic::{Code, Request};
 use uuid::Uuid;
 
 use crate::helpers::{
-    TestApp, VERIFICATION_TOPIC, assert_code, assert_invalid, fact, service, user,
+    TestApp, VERIFICATION_TOPIC, assert_code, assert_invalid_argument, fact, service, user_with_id,
     verification_fact, verification_payload,
 };
 
@@ -142,7 +142,7 @@ async fn only_services_deliver_facts() {
 
     let status = assert_code(
         app.deliver_as(
-            &user(person),
+            &user_with_id(person),
             verification_fact(person, "ada@example.com", "1"),
         )
         .await,
@@ -206,7 +206,7 @@ async fn malformed_facts_are_refused_naming_the_field() {
     let good = || verification_fact(person, "ada@example.com", "123456");
 
     let deliver = |fact| app.deliver(fact);
-    assert_invalid(
+    assert_invalid_argument(
         app.facts
             .clone()
             .deliver_fact(app.signed(&service("user"), DeliverFactRequest { fact: None }))
@@ -216,23 +216,23 @@ async fn malformed_facts_are_refused_naming_the_field() {
 
     let mut fact = good();
     fact.id = "not-a-uuid".to_owned();
-    assert_invalid(deliver(fact).await, "fact.id");
+    assert_invalid_argument(deliver(fact).await, "fact.id");
 
     let mut fact = good();
     fact.id = String::new();
-    assert_invalid(deliver(fact).await, "fact.id");
+    assert_invalid_argument(deliver(fact).await, "fact.id");
 
     let mut fact = good();
     fact.topic = String::new();
-    assert_invalid(deliver(fact).await, "fact.topic");
+    assert_invalid_argument(deliver(fact).await, "fact.topic");
 
     let mut fact = good();
     fact.producer = String::new();
-    assert_invalid(deliver(fact).await, "fact.producer");
+    assert_invalid_argument(deliver(fact).await, "fact.producer");
 
     let mut fact = good();
     fact.payload = vec![0xff, 0xff, 0xff];
-    assert_invalid(deliver(fact).await, "fact.payload");
+    assert_invalid_argument(deliver(fact).await, "fact.payload");
 
     let expires_at = Utc::now() + chrono::Duration::minutes(15);
     let with_payload = |payload: circle_proto::user::v1::VerificationCodeIssued| {
@@ -240,7 +240,7 @@ async fn malformed_facts_are_refused_naming_the_field() {
     };
     let mut payload = verification_payload(person, "ada@example.com", "1", expires_at);
     payload.user_id = "nope".to_owned();
-    assert_invalid(deliver(with_payload(payload)).await, "fact.payload.user_id");
+    assert_invalid_argument(deliver(with_payload(payload)).await, "fact.payload.user_id");
 
     let payload = verification_payload(
         person,
@@ -248,14 +248,14 @@ async fn malformed_facts_are_refused_naming_the_field() {
         "1",
         expires_at,
     );
-    assert_invalid(deliver(with_payload(payload)).await, "fact.payload.email");
+    assert_invalid_argument(deliver(with_payload(payload)).await, "fact.payload.email");
 
     let payload = verification_payload(person, "ada@example.com", "", expires_at);
-    assert_invalid(deliver(with_payload(payload)).await, "fact.payload.code");
+    assert_invalid_argument(deliver(with_payload(payload)).await, "fact.payload.code");
 
     let mut payload = verification_payload(person, "ada@example.com", "1", expires_at);
     payload.expire_time = None;
-    assert_invalid(
+    assert_invalid_argument(
         deliver(with_payload(payload)).await,
         "fact.payload.expire_time",
     );

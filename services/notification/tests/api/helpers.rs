@@ -2,23 +2,32 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use circle_core::auth::{IdentityKey, Principal, Role};
+use circle_core::auth::{IdentityKey, Principal};
 use circle_proto::common::v1::fact_consumer_service_client::FactConsumerServiceClient;
 use circle_proto::common::v1::{DeliverFactRequest, DeliverFactResponse, Fact};
 use circle_proto::notification::v1::notification_service_client::NotificationServiceClient;
 use circle_proto::notification::v1::{ListNotificationsRequest, ListNotificationsResponse};
 use circle_proto::user::v1::VerificationCodeIssued;
+use circle_testkit::server::RunningServer;
 use circle_testkit::{ServiceSchema, TestDatabase};
 use notification_service::{Config, MIGRATIONS, SCHEMA, build};
 use prost::Message;
-use tokio::sync::oneshot;
 use tonic::transport::Channel;
 use tonic::{Code, Request, Status};
-use tonic_types::StatusExt;
 use uuid::Uuid;
+
+pub use circle_testkit::principal::{service, user_with_id};
+pub use circle_testkit::status::assert_invalid_argument;
 
 pub const IDENTITY_SECRET: &str = "notification-tests-internal-identity-secret";
 pub const VERIFICATION_TOPIC: &str = "user.verification_code_issued";
+
+/// The notification service's part of a test database.
+pub const NOTIFICATION_SCHEMA: ServiceSchema = ServiceSchema {
+    service: "notification",
+    schema: SCHEMA,
+    migrations: &MIGRATIONS,
+};
 
 pub struct TestApp {
     pub identity: IdentityKey,
@@ -29,7 +38,7 @@ pub struct TestApp {
     pub mail_dir: PathBuf,
     /// The per-test folder holding `mail_dir`.
     pub root: tempfile::TempDir,
-    _shutdown: oneshot::Sender<()>,
+    _server: RunningServer<tonic::transport::Error>,
 }
 
 impl TestApp {
@@ -49,12 +58,7 @@ impl TestApp {
         let root = tempfile::tempdir().expect("a temporary folder");
         prepare(root.path());
         let mail_dir = root.path().join(mail_dir);
-        let db = TestDatabase::create(&[ServiceSchema {
-            service: "notification",
-            schema: SCHEMA,
-            migrations: &MIGRATIONS,
-        }])
-        .await;
+        let db = TestDatabase::create(&[NOTIFICATION_SCHEMA]).await;
         let config = Config {
             addr: "127.0.0.1:0".parse().unwrap(),
             db: db.config("notification"),
@@ -65,10 +69,7 @@ impl TestApp {
         };
         let app = build(config).await.expect("the service starts");
         let url = format!("http://{}", app.local_addr());
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        tokio::spawn(app.run_until_stopped(async {
-            let _ = stopped.await;
-        }));
+        let server = RunningServer::spawn(|shutdown| app.run_until_stopped(shutdown));
         let channel = Channel::from_shared(url)
             .unwrap()
             .connect()
@@ -81,7 +82,7 @@ impl TestApp {
             db,
             mail_dir,
             root,
-            _shutdown: shutdown,
+            _server: server,
         }
     }
 
@@ -121,7 +122,7 @@ impl TestApp {
 
     /// The person's own first page, as they would ask for it.
     pub async fn inbox_of(&self, user_id: Uuid) -> ListNotificationsResponse {
-        self.list_as(&user(user_id), ListNotificationsRequest::default())
+        self.list_as(&user_with_id(user_id), ListNotificationsRequest::default())
             .await
             .expect("listing one's own notifications")
     }
@@ -155,32 +156,18 @@ impl TestApp {
 
     /// Runs `sql` as the superuser in this test's database.
     pub async fn query(&self, sql: &str) -> Vec<tokio_postgres::Row> {
-        let (client, connection) =
-            tokio_postgres::connect(&self.db.admin_url(), tokio_postgres::NoTls)
-                .await
-                .expect("connecting to the test database");
-        tokio::spawn(connection);
-        client.query(sql, &[]).await.expect("running a test query")
+        self.db
+            .admin_client()
+            .await
+            .query(sql, &[])
+            .await
+            .expect("running a test query")
     }
 
     pub async fn count(&self, table: &str) -> i64 {
         self.query(&format!("SELECT count(*) FROM notifications.{table}"))
             .await[0]
             .get(0)
-    }
-}
-
-pub fn service(name: &str) -> Principal {
-    Principal::Service {
-        name: name.to_owned(),
-    }
-}
-
-pub fn user(id: Uuid) -> Principal {
-    Principal::User {
-        id,
-        role: Role::User,
-        session_id: Uuid::new_v4(),
     }
 }
 
@@ -224,18 +211,4 @@ pub fn assert_code(result: Result<impl std::fmt::Debug, Status>, code: Code) -> 
     let status = result.expect_err("the call should fail");
     assert_eq!(status.code(), code, "{status:?}");
     status
-}
-
-/// INVALID_ARGUMENT with a BadRequest field violation naming `field`.
-pub fn assert_invalid(result: Result<impl std::fmt::Debug, Status>, field: &str) {
-    let status = assert_code(result, Code::InvalidArgument);
-    let bad_request = status
-        .get_details_bad_request()
-        .expect("a BadRequest detail");
-    let fields: Vec<&str> = bad_request
-        .field_violations
-        .iter()
-        .map(|violation| violation.field.as_str())
-        .collect();
-    assert_eq!(fields, [field], "{status:?}");
 }

@@ -7,7 +7,7 @@ use tonic::{Code, Request};
 use uuid::Uuid;
 
 use crate::helpers::{
-    TestApp, VERIFICATION_TOPIC, assert_code, assert_invalid, fact, service, user,
+    TestApp, VERIFICATION_TOPIC, assert_code, assert_invalid_argument, fact, service, user_with_id,
     verification_fact, verification_payload,
 };
 
@@ -35,7 +35,10 @@ async fn pages_run_newest_first_without_duplicates() {
     let mut sizes = Vec::new();
     let mut seen = Vec::new();
     loop {
-        let response = app.list_as(&user(person), page(10, &token)).await.unwrap();
+        let response = app
+            .list_as(&user_with_id(person), page(10, &token))
+            .await
+            .unwrap();
         sizes.push(response.notifications.len());
         seen.extend(response.notifications);
         if response.next_page_token.is_empty() {
@@ -72,13 +75,13 @@ async fn a_person_reads_only_their_own_inbox() {
         ..page(0, "")
     };
     assert_code(
-        app.list_as(&user(ada), request.clone()).await,
+        app.list_as(&user_with_id(ada), request.clone()).await,
         Code::PermissionDenied,
     );
     assert!(app.inbox_of(ada).await.notifications.is_empty());
 
     // Naming oneself is the same as naming no one.
-    let own = app.list_as(&user(bob), request).await.unwrap();
+    let own = app.list_as(&user_with_id(bob), request).await.unwrap();
     assert_eq!(own.notifications.len(), 1);
 }
 
@@ -89,7 +92,7 @@ async fn a_service_reads_the_inbox_it_names() {
     let fact = verification_fact(person, "ada@example.com", "135790");
     assert!(app.deliver(fact).await.unwrap().applied);
 
-    assert_invalid(app.list_as(&service("edge"), page(0, "")).await, "user_id");
+    assert_invalid_argument(app.list_as(&service("edge"), page(0, "")).await, "user_id");
     let request = ListNotificationsRequest {
         user_id: person.to_string(),
         ..page(0, "")
@@ -102,15 +105,15 @@ async fn a_service_reads_the_inbox_it_names() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_requests_are_refused_naming_the_field() {
     let app = TestApp::spawn().await;
-    let person = user(Uuid::new_v4());
+    let person = user_with_id(Uuid::new_v4());
 
     let request = ListNotificationsRequest {
         user_id: "not-a-uuid".to_owned(),
         ..page(0, "")
     };
-    assert_invalid(app.list_as(&person, request).await, "user_id");
-    assert_invalid(app.list_as(&person, page(-1, "")).await, "page_size");
-    assert_invalid(
+    assert_invalid_argument(app.list_as(&person, request).await, "user_id");
+    assert_invalid_argument(app.list_as(&person, page(-1, "")).await, "page_size");
+    assert_invalid_argument(
         app.list_as(&person, page(10, "garbage")).await,
         "page_token",
     );

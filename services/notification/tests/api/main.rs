@@ -4,3 +4,4 @@ mod deliver_fact;
 mod email_retry;
 mod helpers;
 mod list_notifications;
+mod migrations;

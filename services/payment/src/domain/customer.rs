@@ -1,15 +1,16 @@
 //! A payment customer and the values it is made of.
 
 use chrono::{DateTime, Utc};
+use circle_core::text::InvalidValue;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 
-use super::{InvalidValue, UserId};
+use super::UserId;
 use crate::schema::payments::customers;
 
-crate::sql::uuid_id! {
+circle_core::uuid_id! {
     /// Identifies a payment customer.
-    CustomerId
+    pub struct CustomerId(pub Uuid);
 }
 
 impl CustomerId {

@@ -1,13 +1,13 @@
 //! Conversions between the contract's messages and domain values. Requests are destructured
 //! field by field, so a field added to the contract does not compile until it is handled.
 
-use circle_core::error::invalid_argument;
+use circle_core::text::field;
 use circle_core::wire;
 use circle_proto::payment::v1 as proto;
 use tonic::Status;
 use uuid::Uuid;
 
-use crate::domain::{CurrencyCode, Customer, CustomerId, InvalidValue};
+use crate::domain::{CurrencyCode, Customer, CustomerId};
 
 /// A validated CreateCustomer request.
 pub struct CreateCustomer {
@@ -59,9 +59,4 @@ impl From<Customer> for proto::Customer {
             create_time: Some(wire::timestamp(created_at)),
         }
     }
-}
-
-/// Names the field a domain value was refused for.
-fn field<T>(name: &str, parsed: Result<T, InvalidValue>) -> Result<T, Status> {
-    parsed.map_err(|InvalidValue(reason)| invalid_argument(name, reason))
 }

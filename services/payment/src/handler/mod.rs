@@ -3,7 +3,7 @@
 
 mod convert;
 
-use circle_core::auth::caller;
+use circle_core::auth::{caller, require_user};
 use circle_core::db::{DbConn, DbPool};
 use circle_proto::payment::v1::payment_service_server::PaymentService;
 use circle_proto::payment::v1::{
@@ -34,13 +34,6 @@ impl PaymentHandler {
     }
 }
 
-/// The calling person; services are refused.
-fn user_caller<T>(request: &Request<T>) -> Result<UserId, Status> {
-    let user = caller(request)?.user_id().ok_or(Error::UserRequired)?;
-    tracing::Span::current().record("user_id", display(user));
-    Ok(UserId(user))
-}
-
 #[tonic::async_trait]
 impl PaymentService for PaymentHandler {
     #[tracing::instrument(skip_all, fields(user_id = Empty, request_id = Empty))]
@@ -48,7 +41,7 @@ impl PaymentService for PaymentHandler {
         &self,
         request: Request<CreateCustomerRequest>,
     ) -> Result<Response<CreateCustomerResponse>, Status> {
-        let user = user_caller(&request)?;
+        let user = UserId(require_user(&request)?);
         let create = convert::CreateCustomer::try_from(request.into_inner())?;
         tracing::Span::current().record("request_id", display(create.request_id));
         let key = IdempotencyKey {

@@ -27,6 +27,7 @@ async fn makes_the_caller_a_customer() {
     let created = customer.create_time.expect("a create time").seconds;
     assert!((chrono::Utc::now().timestamp() - created).abs() < 60);
     let rows = app
+        .db
         .count(
             "SELECT count(*) FROM payments.customers WHERE id = $1 AND user_id = $2",
             &[&Uuid::parse_str(&customer.id).unwrap(), &user_id(&alice)],
@@ -75,7 +76,9 @@ async fn refuses_bad_requests_and_services_storing_nothing() {
     let app = TestApp::spawn().await;
     let refused = app.create_customer(&user(), new_customer("XXX")).await;
     assert_invalid_argument(refused, "currency_code");
-    let refused = app.create_customer(&service(), new_customer("EUR")).await;
+    let refused = app
+        .create_customer(&service("edge"), new_customer("EUR"))
+        .await;
     assert_refused(refused, Code::PermissionDenied, "USER_REQUIRED");
 
     assert_eq!(app.customers().await, 0);

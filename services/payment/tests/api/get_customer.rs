@@ -15,7 +15,7 @@ async fn its_person_and_services_read_a_customer() {
         .await
         .unwrap();
 
-    for reader in [alice, service()] {
+    for reader in [alice, service("edge")] {
         let read = app.get_customer(&reader, &created.id).await.unwrap();
         assert_eq!(read, created);
     }
@@ -37,7 +37,7 @@ async fn others_may_not_read_a_customer() {
 async fn an_unknown_customer_is_not_found() {
     let app = TestApp::spawn().await;
     let result = app
-        .get_customer(&service(), &Uuid::new_v4().to_string())
+        .get_customer(&service("edge"), &Uuid::new_v4().to_string())
         .await;
     assert_refused(result, Code::NotFound, "NOT_FOUND");
 }

@@ -37,7 +37,8 @@ async fn a_replay_is_the_stored_response_not_a_fresh_read() {
         .await
         .unwrap();
 
-    app.sql()
+    app.db
+        .admin_client()
         .await
         .execute("UPDATE payments.customers SET currency_code = 'USD'", &[])
         .await
@@ -78,7 +79,8 @@ async fn a_refusal_is_stored_and_replayed_like_a_response() {
     let refused = assert_refused(refused, Code::AlreadyExists, "CUSTOMER_EXISTS");
 
     // Without the customer the request would now succeed, yet its first outcome stands.
-    app.sql()
+    app.db
+        .admin_client()
         .await
         .execute("DELETE FROM payments.customers", &[])
         .await
@@ -105,7 +107,8 @@ async fn records_hold_a_fingerprint_and_one_outcome() {
     let _ = app.create_customer(&alice, new_customer("EUR")).await;
 
     let rows = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query(
             "SELECT octet_length(request_fingerprint), response IS NOT NULL, status_code \
@@ -204,7 +207,7 @@ async fn records_are_purged_once_older_than_the_retention() {
     app.create_customer(&recent, new_customer("EUR"))
         .await
         .unwrap();
-    let sql = app.sql().await;
+    let sql = app.db.admin_client().await;
     for (who, age) in [(&old, "25 hours"), (&recent, "23 hours")] {
         sql.execute(
             "UPDATE payments.idempotency_records SET created_at = now() - $2::text::interval \
@@ -217,12 +220,12 @@ async fn records_are_purged_once_older_than_the_retention() {
 
     let records_of = "SELECT count(*) FROM payments.idempotency_records WHERE user_id = $1";
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while app.count(records_of, &[&user_id(&old)]).await > 0 {
+    while app.db.count(records_of, &[&user_id(&old)]).await > 0 {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the old record stays"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(app.count(records_of, &[&user_id(&recent)]).await, 1);
+    assert_eq!(app.db.count(records_of, &[&user_id(&recent)]).await, 1);
 }

@@ -1,17 +1,17 @@
 //! A person's place in a tribe.
 
-crate::sql::text_enum! {
+circle_core::text_enum! {
     /// What a member may do in their tribe.
-    MemberRole {
+    pub enum MemberRole {
         /// Created the tribe; one per tribe.
         Creator = "CREATOR",
         Member = "MEMBER",
     }
 }
 
-crate::sql::text_enum! {
+circle_core::text_enum! {
     /// Where a membership is in its life; only ACTIVE members belong to the tribe.
-    MembershipStatus {
+    pub enum MembershipStatus {
         /// Invited or asked to join, not yet in.
         Pending = "PENDING",
         Active = "ACTIVE",

@@ -3,18 +3,16 @@
 mod create_tribe;
 mod get_tribe;
 mod membership;
-mod text;
 mod tribe;
 
 pub use create_tribe::{NewTribe, create_tribe};
 pub use get_tribe::get_tribe;
 pub use membership::{MemberRole, MembershipStatus};
-pub use text::InvalidValue;
 pub use tribe::{
     MaxMembers, Tribe, TribeDescription, TribeId, TribeName, TribePrivacy, TribeStatus,
 };
 
-crate::sql::uuid_id! {
+circle_core::uuid_id! {
     /// A person, as the user service knows them (no foreign key across services).
-    UserId
+    pub struct UserId(pub Uuid);
 }

@@ -1,6 +1,7 @@
 //! A tribe and the values it is made of.
 
 use chrono::{DateTime, Utc};
+use circle_core::text::{InvalidValue, Lines, check_text};
 use diesel::deserialize::{FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
 use diesel::pg::{Pg, PgValue};
@@ -9,12 +10,11 @@ use diesel::serialize::{Output, ToSql};
 use diesel::sql_types::SmallInt;
 
 use super::UserId;
-use super::text::{InvalidValue, Lines, check_text};
 use crate::schema::tribes::tribes;
 
-crate::sql::uuid_id! {
+circle_core::uuid_id! {
     /// Identifies a tribe.
-    TribeId
+    pub struct TribeId(pub Uuid);
 }
 
 impl TribeId {
@@ -24,9 +24,9 @@ impl TribeId {
     }
 }
 
-crate::sql::text_enum! {
+circle_core::text_enum! {
     /// Where a tribe is in its life.
-    TribeStatus {
+    pub enum TribeStatus {
         /// Gathering its members; every tribe starts here.
         Forming = "FORMING",
         Active = "ACTIVE",
@@ -37,9 +37,9 @@ crate::sql::text_enum! {
     }
 }
 
-crate::sql::text_enum! {
+circle_core::text_enum! {
     /// Who may see a tribe.
-    TribePrivacy {
+    pub enum TribePrivacy {
         /// Anyone.
         Public = "PUBLIC",
         /// Its active members (and the suite's services).

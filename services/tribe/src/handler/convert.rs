@@ -2,14 +2,13 @@
 //! field by field, so a field added to the contract does not compile until it is handled.
 
 use circle_core::error::invalid_argument;
+use circle_core::text::field;
 use circle_core::wire;
 use circle_proto::tribe::v1 as proto;
 use tonic::Status;
-use uuid::Uuid;
 
 use crate::domain::{
-    InvalidValue, MaxMembers, NewTribe, Tribe, TribeDescription, TribeId, TribeName, TribePrivacy,
-    TribeStatus,
+    MaxMembers, NewTribe, Tribe, TribeDescription, TribeId, TribeName, TribePrivacy, TribeStatus,
 };
 
 impl TryFrom<proto::CreateTribeRequest> for NewTribe {
@@ -31,7 +30,7 @@ impl TryFrom<proto::CreateTribeRequest> for NewTribe {
                 0 => MaxMembers::DEFAULT,
                 n => field("max_members", MaxMembers::try_from(n))?,
             },
-            request_id: optional_uuid("request_id", &request_id)?,
+            request_id: wire::optional_uuid("request_id", &request_id)?,
         })
     }
 }
@@ -95,17 +94,4 @@ fn privacy_from_proto(value: i32) -> Result<TribePrivacy, Status> {
         Ok(proto::TribePrivacy::Private) => Ok(TribePrivacy::Private),
         Err(_) => Err(invalid_argument("privacy", "is not a TribePrivacy")),
     }
-}
-
-/// An optional UUID field: empty means unset.
-fn optional_uuid(name: &str, value: &str) -> Result<Option<Uuid>, Status> {
-    match value {
-        "" => Ok(None),
-        value => wire::uuid(name, value).map(Some),
-    }
-}
-
-/// Names the field a domain value was refused for.
-fn field<T>(name: &str, parsed: Result<T, InvalidValue>) -> Result<T, Status> {
-    parsed.map_err(|InvalidValue(reason)| invalid_argument(name, reason))
 }

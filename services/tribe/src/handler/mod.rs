@@ -3,7 +3,7 @@
 
 mod convert;
 
-use circle_core::auth::caller;
+use circle_core::auth::{caller, require_user};
 use circle_core::db::{DbConn, DbPool};
 use circle_proto::tribe::v1::tribe_service_server::TribeService;
 use circle_proto::tribe::v1::{
@@ -29,13 +29,6 @@ impl TribeHandler {
     }
 }
 
-/// The calling person; services are refused.
-fn user_caller<T>(request: &Request<T>) -> Result<UserId, Status> {
-    let user = caller(request)?.user_id().ok_or(Error::UserRequired)?;
-    tracing::Span::current().record("user_id", display(user));
-    Ok(UserId(user))
-}
-
 #[tonic::async_trait]
 impl TribeService for TribeHandler {
     #[tracing::instrument(skip_all, fields(user_id = Empty, tribe_id = Empty))]
@@ -43,7 +36,7 @@ impl TribeService for TribeHandler {
         &self,
         request: Request<CreateTribeRequest>,
     ) -> Result<Response<CreateTribeResponse>, Status> {
-        let creator = user_caller(&request)?;
+        let creator = UserId(require_user(&request)?);
         let new = NewTribe::try_from(request.into_inner())?;
         let tribe = domain::create_tribe(&mut *self.conn().await?, creator, new).await?;
         tracing::Span::current().record("tribe_id", display(tribe.id));

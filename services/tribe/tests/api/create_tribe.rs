@@ -35,7 +35,8 @@ async fn creates_a_forming_tribe_with_its_creator_as_active_member() {
     assert!((chrono::Utc::now().timestamp() - created).abs() < 60);
 
     let members = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query(
             "SELECT user_id, role, status FROM tribes.tribe_members WHERE tribe_id = $1",
@@ -188,7 +189,9 @@ async fn refused_requests_create_nothing() {
         .await;
     assert_invalid_argument(result, "max_members");
     assert_eq!(
-        app.count("SELECT count(*) FROM tribes.tribes", &[]).await,
+        app.db
+            .count("SELECT count(*) FROM tribes.tribes", &[])
+            .await,
         0
     );
 }
@@ -196,10 +199,12 @@ async fn refused_requests_create_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refuses_services_which_are_not_people() {
     let app = TestApp::spawn().await;
-    let result = app.create_tribe(&service(), new_tribe("Bots")).await;
+    let result = app.create_tribe(&service("edge"), new_tribe("Bots")).await;
     assert_refused(result, Code::PermissionDenied, "USER_REQUIRED");
     assert_eq!(
-        app.count("SELECT count(*) FROM tribes.tribes", &[]).await,
+        app.db
+            .count("SELECT count(*) FROM tribes.tribes", &[])
+            .await,
         0
     );
 }
@@ -226,7 +231,9 @@ async fn refuses_calls_without_a_verified_identity() {
     assert_refused(forged, Code::Unauthenticated, "INVALID_IDENTITY");
 
     assert_eq!(
-        app.count("SELECT count(*) FROM tribes.tribes", &[]).await,
+        app.db
+            .count("SELECT count(*) FROM tribes.tribes", &[])
+            .await,
         0
     );
 }

@@ -20,7 +20,8 @@ async fn private_tribe(app: &TestApp, creator: &Principal) -> Tribe {
 }
 
 async fn add_member(app: &TestApp, tribe: &Tribe, member: &Principal, status: &str) {
-    app.sql()
+    app.db
+        .admin_client()
         .await
         .execute(
             "INSERT INTO tribes.tribe_members (tribe_id, user_id, role, status) \
@@ -43,7 +44,7 @@ async fn anyone_reads_a_public_tribe() {
         .await
         .unwrap();
 
-    for reader in [user(), service()] {
+    for reader in [user(), service("edge")] {
         let read = app.get_tribe(&reader, &created.id).await.unwrap();
         assert_eq!(read, created);
     }
@@ -57,7 +58,7 @@ async fn active_members_and_services_read_a_private_tribe() {
     let member = user();
     add_member(&app, &created, &member, "ACTIVE").await;
 
-    for reader in [creator, member, service()] {
+    for reader in [creator, member, service("edge")] {
         let read = app.get_tribe(&reader, &created.id).await.unwrap();
         assert_eq!(read, created);
     }

@@ -30,8 +30,8 @@ async fn the_same_request_id_returns_the_tribe_created_first() {
         .unwrap();
 
     assert_eq!(again, first);
-    assert_eq!(app.count(TRIBES_OF, &[&user_id(&alice)]).await, 1);
-    assert_eq!(app.count(MEMBERS_OF, &[&user_id(&alice)]).await, 1);
+    assert_eq!(app.db.count(TRIBES_OF, &[&user_id(&alice)]).await, 1);
+    assert_eq!(app.db.count(MEMBERS_OF, &[&user_id(&alice)]).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,7 +83,7 @@ async fn a_different_request_with_the_same_request_id_is_refused() {
         let result = app.create_tribe(&alice, changed).await;
         assert_refused(result, Code::FailedPrecondition, "REQUEST_ID_REUSED");
     }
-    assert_eq!(app.count(TRIBES_OF, &[&user_id(&alice)]).await, 1);
+    assert_eq!(app.db.count(TRIBES_OF, &[&user_id(&alice)]).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,7 +118,7 @@ async fn without_a_request_id_every_call_creates_a_tribe() {
         .unwrap();
 
     assert_ne!(first.id, second.id);
-    assert_eq!(app.count(TRIBES_OF, &[&user_id(&alice)]).await, 2);
+    assert_eq!(app.db.count(TRIBES_OF, &[&user_id(&alice)]).await, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -156,6 +156,6 @@ async fn concurrent_creates_with_one_request_id_make_one_tribe() {
         .collect();
     assert_eq!(ids.len(), 20);
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
-    assert_eq!(app.count(TRIBES_OF, &[&user_id(&alice)]).await, 1);
-    assert_eq!(app.count(MEMBERS_OF, &[&user_id(&alice)]).await, 1);
+    assert_eq!(app.db.count(TRIBES_OF, &[&user_id(&alice)]).await, 1);
+    assert_eq!(app.db.count(MEMBERS_OF, &[&user_id(&alice)]).await, 1);
 }

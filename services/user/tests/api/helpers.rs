@@ -6,12 +6,15 @@ use circle_core::auth::{AccessTokenKey, IdentityKey, Principal};
 use circle_core::outbox::RelayConfig;
 use circle_proto::user::v1 as pb;
 use circle_proto::user::v1::user_service_client::UserServiceClient;
+use circle_testkit::principal::service;
+use circle_testkit::server::RunningServer;
 use circle_testkit::{ServiceSchema, TestDatabase};
 use prost::Message;
 use tonic::transport::Channel;
-use tonic::{Code, Request, Status};
-use tonic_types::StatusExt;
+use tonic::{Request, Status};
 use user_service::{Config, MIGRATIONS, SCHEMA};
+
+pub use circle_testkit::status::{assert_invalid_field, assert_reason};
 
 pub const IDENTITY_SECRET: &str = "user-service-tests-internal-identity-secret";
 pub const ACCESS_SECRET: &str = "user-service-tests-access-token-secret-0123";
@@ -23,7 +26,7 @@ pub struct TestApp {
     pub access_key: AccessTokenKey,
     client: UserServiceClient<Channel>,
     /// Dropping it stops the server and the relay.
-    _shutdown: tokio::sync::oneshot::Sender<()>,
+    _server: RunningServer<tonic::transport::Error>,
     pub db: TestDatabase,
 }
 
@@ -32,13 +35,15 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// The user service's part of a test database.
+pub const USER_SCHEMA: ServiceSchema = ServiceSchema {
+    service: "user",
+    schema: SCHEMA,
+    migrations: &MIGRATIONS,
+};
+
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
-    let db = TestDatabase::create(&[ServiceSchema {
-        service: "user",
-        schema: SCHEMA,
-        migrations: &MIGRATIONS,
-    }])
-    .await;
+    let db = TestDatabase::create(&[USER_SCHEMA]).await;
     let mut config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         db: db.config("user"),
@@ -58,10 +63,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     customize(&mut config);
     let app = user_service::build(config).await.expect("the app builds");
     let addr = app.local_addr();
-    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let server = RunningServer::spawn(|shutdown| app.run_until_stopped(shutdown));
     let channel = Channel::from_shared(format!("http://{addr}"))
         .unwrap()
         .connect()
@@ -71,15 +73,14 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
         identity: IdentityKey::new(IDENTITY_SECRET),
         access_key: AccessTokenKey::new(ACCESS_SECRET),
         client: UserServiceClient::new(channel),
-        _shutdown: shutdown,
+        _server: server,
         db,
     }
 }
 
+/// The edge, which calls on behalf of people.
 pub fn edge() -> Principal {
-    Principal::Service {
-        name: "edge".to_owned(),
-    }
+    service("edge")
 }
 
 impl TestApp {
@@ -161,7 +162,8 @@ impl TestApp {
     /// The fact the registration of `user_id` wrote to the outbox.
     pub async fn issued_code(&self, user_id: &str) -> pb::VerificationCodeIssued {
         let row = self
-            .sql()
+            .db
+            .admin_client()
             .await
             .query_one(
                 "SELECT payload FROM users.outbox \
@@ -202,54 +204,18 @@ impl TestApp {
         }
     }
 
-    /// A superuser connection to this test's database.
-    pub async fn sql(&self) -> tokio_postgres::Client {
-        let (client, connection) =
-            tokio_postgres::connect(&self.db.admin_url(), tokio_postgres::NoTls)
-                .await
-                .expect("connecting as the superuser");
-        tokio::spawn(connection);
-        client
-    }
-
     pub async fn execute(
         &self,
         statement: &str,
         params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
     ) -> u64 {
-        self.sql()
+        self.db
+            .admin_client()
             .await
             .execute(statement, params)
             .await
             .unwrap_or_else(|err| panic!("{statement}: {err}"))
     }
-}
-
-/// Asserts the status code and the `ErrorInfo` reason.
-#[track_caller]
-pub fn assert_reason(status: &Status, code: Code, reason: &str) {
-    assert_eq!(status.code(), code, "{status:?}");
-    let details = status.get_error_details();
-    let info = details
-        .error_info()
-        .unwrap_or_else(|| panic!("no ErrorInfo in {status:?}"));
-    assert_eq!(info.reason, reason, "{status:?}");
-}
-
-/// Asserts INVALID_ARGUMENT naming `field` in a `BadRequest` violation.
-#[track_caller]
-pub fn assert_invalid_field(status: &Status, field: &str) {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    let details = status.get_error_details();
-    let bad_request = details
-        .bad_request()
-        .unwrap_or_else(|| panic!("no BadRequest in {status:?}"));
-    let fields: Vec<&str> = bad_request
-        .field_violations
-        .iter()
-        .map(|violation| violation.field.as_str())
-        .collect();
-    assert_eq!(fields, [field], "{status:?}");
 }
 
 /// Polls `check` every 20 ms until it yields a value, failing after `timeout`.

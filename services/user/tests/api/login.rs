@@ -25,7 +25,7 @@ async fn login_opens_a_session_with_a_token_pair() {
     assert_eq!(tokens.refresh_token.len(), 64);
     assert!(tokens.refresh_token_expire_time.is_some());
 
-    let client = app.sql().await;
+    let client = app.db.admin_client().await;
     let session = client
         .query_one(
             "SELECT user_id, ip_address, user_agent, device, revoked_at IS NULL \
@@ -75,7 +75,8 @@ async fn a_wrong_password_and_an_unknown_email_look_the_same() {
     assert_reason(&unknown_email, Code::Unauthenticated, "INVALID_CREDENTIALS");
     assert_eq!(wrong_password.message(), unknown_email.message());
     let sessions: i64 = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one("SELECT count(*) FROM users.sessions", &[])
         .await

@@ -122,7 +122,8 @@ async fn concurrent_refreshes_of_one_token_let_exactly_one_through() {
     }
     assert_eq!(rotated, 1);
     let revoked: bool = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one("SELECT revoked_at IS NOT NULL FROM users.sessions", &[])
         .await

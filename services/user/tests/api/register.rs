@@ -23,7 +23,8 @@ async fn register_creates_a_pending_user_with_a_normalized_email() {
     assert!(user.create_time.is_some());
     assert!(user.email_verify_time.is_none());
     let stored = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one(
             "SELECT password_hash, status FROM users.accounts WHERE id = $1",
@@ -71,7 +72,8 @@ async fn register_refuses_weak_passwords() {
         assert_invalid_field(&status, "password");
     }
     let count: i64 = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one("SELECT count(*) FROM users.accounts", &[])
         .await
@@ -144,7 +146,7 @@ async fn concurrent_registrations_of_one_email_create_one_account() {
         }
     }
     assert_eq!(created, 1);
-    let client = app.sql().await;
+    let client = app.db.admin_client().await;
     for table in ["accounts", "email_verification_codes", "outbox"] {
         let count: i64 = client
             .query_one(&format!("SELECT count(*) FROM users.{table}"), &[])
@@ -163,7 +165,8 @@ async fn register_writes_the_code_to_the_outbox_and_only_its_hash_to_the_account
     let user = app.register("ada@example.org", PASSWORD).await.unwrap();
 
     let row = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one(
             "SELECT consumer, topic, aggregate_id, delivered_at IS NULL FROM users.outbox",
@@ -196,7 +199,8 @@ async fn register_writes_the_code_to_the_outbox_and_only_its_hash_to_the_account
     );
 
     let stored: String = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one("SELECT code_hash FROM users.email_verification_codes", &[])
         .await

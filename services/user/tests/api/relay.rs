@@ -71,7 +71,8 @@ async fn app_delivering_to(addr: SocketAddr) -> TestApp {
 
 async fn outbox_state(app: &TestApp) -> (i32, bool) {
     let row = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one(
             "SELECT attempts, delivered_at IS NOT NULL FROM users.outbox",

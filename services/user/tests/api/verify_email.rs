@@ -20,7 +20,8 @@ fn wrong(code: &str) -> String {
 }
 
 async fn attempts(app: &TestApp, user: &pb::User) -> i32 {
-    app.sql()
+    app.db
+        .admin_client()
         .await
         .query_one(
             "SELECT attempts FROM users.email_verification_codes WHERE user_id = $1",
@@ -42,7 +43,8 @@ async fn the_right_code_activates_the_account_once() {
     assert_eq!(verified.status(), pb::UserStatus::Active);
     assert!(verified.email_verify_time.is_some());
     let consumed: bool = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one(
             "SELECT consumed_at IS NOT NULL FROM users.email_verification_codes",
@@ -114,7 +116,8 @@ async fn five_wrong_codes_exhaust_the_code() {
     assert_reason(&status, Code::FailedPrecondition, "CODE_EXHAUSTED");
     assert_eq!(attempts(&app, &user).await, 5);
     let status: String = app
-        .sql()
+        .db
+        .admin_client()
         .await
         .query_one("SELECT status FROM users.accounts", &[])
         .await

@@ -1,4 +1,9 @@
-//! Checks of free text shared by the value types.
+//! Checks of free text and other values the domains' value types accept, and how a refusal
+//! reaches the caller.
+
+use tonic::Status;
+
+use crate::error::invalid_argument;
 
 /// Why a value was refused, worded for the caller.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +34,11 @@ pub fn check_text(value: &str, max_chars: usize, lines: Lines) -> Result<(), Inv
         ));
     }
     Ok(())
+}
+
+/// Names the field a domain value was refused for: INVALID_ARGUMENT with a field violation.
+pub fn field<T>(name: &str, parsed: Result<T, InvalidValue>) -> Result<T, Status> {
+    parsed.map_err(|InvalidValue(reason)| invalid_argument(name, reason))
 }
 
 #[cfg(test)]
