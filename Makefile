@@ -15,7 +15,7 @@ K8S_MANIFESTS := $(filter-out k8s/kustomization.yaml,$(wildcard k8s/*.yaml))
 # fails the recipe when scripts/db.sh fails.
 DB_ENV = db_env="$$(scripts/db.sh up)"; eval "$$db_env"
 
-.PHONY: help run test lint schema schema-check fmt-check clippy buf-lint k8s-validate tools build db-up db-down db-env db-status clean-db
+.PHONY: help run test lint schema schema-check fmt-check clippy buf-lint k8s-validate tools build bench db-up db-down db-env db-status clean-db
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -60,6 +60,9 @@ tools: ## Install grpcurl, buf and kubernetes-validate into .local/bin
 
 build: ## Build every crate (debug)
 	cargo build --workspace
+
+bench: ## Matchmaking benchmark: 1k/10k/100k generated people vs random and greedy groupings (release)
+	cargo bench -p circle-matching --bench matching
 
 db-up: ## Start/prepare Postgres and print the export lines (eval "$$(make -s db-up)")
 	@scripts/db.sh up

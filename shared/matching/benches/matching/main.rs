@@ -1,0 +1,258 @@
+//! `make bench`: quality and speed of the matchmaking engine on generated populations of 1k,
+//! 10k and 100k people, beside a random feasible grouping and a simple greedy one.
+//!
+//! For each size it prints, per algorithm: feasibility (checked independently by
+//! `circle_matching::verify`), people placed, mean group score, objective and time; then the
+//! ratio of the objectives, how many of the unplaced people could have formed a group on their
+//! own, whether a second run with the same seed gives the identical result, the time of the
+//! tool's whole path (parse, match, render), and for 1k and 10k what an
+//! extended search (ten times the time, twice the neighbourhoods, ruin and recreate) still finds.
+//!
+//! `cargo bench -p circle-matching --bench matching -- 1000 10000` runs chosen sizes only.
+
+mod baselines;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use circle_matching::feasibility::{MIN_GROUP, feasible_group_exists};
+use circle_matching::generate::realistic_population;
+use circle_matching::{
+    Candidate, Group, MatchConfig, Matching, Population, evaluate, improve, match_candidates,
+    parse_candidates, render, verify, verify_groups,
+};
+use serde_json::json;
+
+const SEED: u64 = 42;
+/// The target for 100k people.
+const TIME_LIMIT: Duration = Duration::from_secs(10);
+/// Sizes whose result gets the extended search.
+const EXTENDED_UP_TO: usize = 10_000;
+
+fn main() {
+    let mut sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|arg| arg.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000, 100_000];
+    }
+    let threads = MatchConfig::default().threads;
+    println!("circle-match benchmark: seed {SEED}, {threads} threads, time limit {TIME_LIMIT:?}");
+    for size in sizes {
+        bench_size(size);
+    }
+}
+
+fn bench_size(size: usize) {
+    let candidates = realistic_population(size, SEED);
+    println!("\n== {size} people ==");
+    println!(
+        "{:<16} {:>9} {:>17} {:>10} {:>11} {:>8}",
+        "algorithm", "feasible", "placed", "mean score", "objective", "time"
+    );
+    let config = MatchConfig {
+        seed: SEED,
+        time_limit: TIME_LIMIT,
+        ..MatchConfig::default()
+    };
+    let started = Instant::now();
+    let ours = match_candidates(&candidates, &config, &|_| {});
+    let our_time = started.elapsed();
+    let violations = verify(&candidates, &ours);
+    let our_objective = row(
+        "circle-match",
+        &candidates,
+        &ours.groups,
+        violations.len(),
+        our_time,
+    );
+
+    let started = Instant::now();
+    let random = baselines::random_grouping(&candidates, SEED);
+    let random_time = started.elapsed();
+    let violations = verify_groups(&candidates, &random).len();
+    let random_objective = row(
+        "random feasible",
+        &candidates,
+        &random,
+        violations,
+        random_time,
+    );
+
+    let started = Instant::now();
+    let greedy = baselines::greedy_grouping(&candidates);
+    let greedy_time = started.elapsed();
+    let violations = verify_groups(&candidates, &greedy).len();
+    let greedy_objective = row(
+        "simple greedy",
+        &candidates,
+        &greedy,
+        violations,
+        greedy_time,
+    );
+
+    println!(
+        "objective ratio: {:.3}x the random grouping, {:.3}x the greedy one",
+        our_objective / random_objective,
+        our_objective / greedy_objective
+    );
+    unplaced_report(&candidates, &ours);
+    let again = match_candidates(&candidates, &config, &|_| {});
+    println!(
+        "second run with the same seed: {}",
+        if again == ours {
+            "identical"
+        } else {
+            "DIFFERENT"
+        }
+    );
+    tool_path(&candidates, &config);
+    if size <= EXTENDED_UP_TO {
+        extended_search(&candidates, &ours, our_time);
+    }
+}
+
+/// Prints one algorithm's figures and returns its objective.
+fn row(
+    name: &str,
+    candidates: &[Candidate],
+    groups: &[Group],
+    violations: usize,
+    time: Duration,
+) -> f64 {
+    let evaluation = evaluate(candidates, groups);
+    let feasible = if violations == 0 {
+        "100%".to_owned()
+    } else {
+        format!("{violations} BAD")
+    };
+    println!(
+        "{:<16} {:>9} {:>8} ({:>5.1}%) {:>10.4} {:>11.1} {:>7.2}s",
+        name,
+        feasible,
+        evaluation.placed,
+        100.0 * evaluation.placed as f64 / candidates.len() as f64,
+        evaluation.mean_group_score,
+        evaluation.objective,
+        time.as_secs_f64()
+    );
+    evaluation.objective
+}
+
+/// Why people were left out, and how many of them could form some group on their own (ignoring
+/// everyone else's placement): an upper bound on the people a better grouping could add.
+fn unplaced_report(candidates: &[Candidate], matching: &Matching) {
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for person in &matching.unmatched {
+        *reasons.entry(person.reason.code()).or_default() += 1;
+    }
+    let population = Population::new(candidates);
+    let index: BTreeMap<&str, usize> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.user_id(), i))
+        .collect();
+    let mut found = Vec::new();
+    let mut could = 0;
+    let mut unknown = 0;
+    for person in &matching.unmatched {
+        let x = index[person.user_id.as_str()];
+        population.nearest_reachable(x, 4096, &mut found);
+        let pool: Vec<u32> = found
+            .iter()
+            .map(|&(_, j)| j)
+            .filter(|&j| !population.avoids(x, j as usize))
+            .collect();
+        if pool.len() + 1 < MIN_GROUP {
+            continue;
+        }
+        match feasible_group_exists(&population, x, &pool) {
+            Some(true) => could += 1,
+            Some(false) => {}
+            None => unknown += 1,
+        }
+    }
+    println!(
+        "unplaced: {} {:?}; of them {could} could form a group on their own ({unknown} undecided)",
+        matching.unmatched.len(),
+        reasons
+    );
+}
+
+/// The tool's path on the same people: parse JSON lines, match, render.
+fn tool_path(candidates: &[Candidate], config: &MatchConfig) {
+    let input: String = candidates.iter().map(json_line).collect();
+    let started = Instant::now();
+    let parsed = parse_candidates(&input).expect("generated input parses");
+    let matching = match_candidates(&parsed, config, &|_| {});
+    let output = render(&matching);
+    println!(
+        "tool path (parse {} lines, match, render {} lines): {:.2}s",
+        parsed.len(),
+        output.lines().count(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Ten times the time, twice the neighbourhoods and ruin-and-recreate rounds until the time is
+/// up, starting from the engine's result.
+fn extended_search(candidates: &[Candidate], start: &Matching, our_time: Duration) {
+    let base = MatchConfig::default();
+    let config = MatchConfig {
+        seed: SEED + 1,
+        time_limit: (our_time * 10).max(Duration::from_secs(1)),
+        neighbourhood: base.neighbourhood * 2,
+        per_interest: base.per_interest * 2,
+        best_matches: base.best_matches * 2,
+        recreate_rounds: 10_000,
+        ..base
+    };
+    let started = Instant::now();
+    let improved = improve(candidates, start, &config, &|_| {});
+    let time = started.elapsed();
+    let before = evaluate(candidates, &start.groups);
+    let after = evaluate(candidates, &improved.groups);
+    let violations = verify(candidates, &improved).len();
+    println!(
+        "extended search ({:.1}s, 2x neighbourhoods, ruin and recreate, {} violations): placed {} -> {}, objective {:.1} -> {:.1} ({:+.2}%)",
+        time.as_secs_f64(),
+        violations,
+        before.placed,
+        after.placed,
+        before.objective,
+        after.objective,
+        100.0 * (after.objective / before.objective - 1.0)
+    );
+}
+
+fn json_line(candidate: &Candidate) -> String {
+    let [
+        openness,
+        conscientiousness,
+        extraversion,
+        agreeableness,
+        neuroticism,
+    ] = candidate.traits().values();
+    let value = json!({
+        "user_id": candidate.user_id(),
+        "lat": candidate.location().lat,
+        "lng": candidate.location().lng,
+        "max_travel_km": candidate.max_travel_km(),
+        "traits": {
+            "openness": openness,
+            "conscientiousness": conscientiousness,
+            "extraversion": extraversion,
+            "agreeableness": agreeableness,
+            "neuroticism": neuroticism,
+        },
+        "interests": candidate.interests().iter().map(|i| json!({
+            "name": i.name,
+            "category": i.category.as_str(),
+            "level": i.level.as_str(),
+        })).collect::<Vec<_>>(),
+        "communication_style": candidate.style().as_str(),
+        "avoid": candidate.avoid(),
+    });
+    format!("{value}\n")
+}

@@ -1,0 +1,390 @@
+//! Improving the objective without losing anyone: move a person to a nearby group, swap two
+//! people between nearby groups, or trade a leftover for a group member who suits the group
+//! less, whenever that raises the objective and the groups still meet.
+//!
+//! Each person is looked at from a queue; after a move the members of both groups go back on it,
+//! so the search ends when no move helps anyone (a local optimum), or when the clock runs out.
+
+use std::collections::VecDeque;
+
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use crate::engine::Clock;
+use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
+use crate::geo::LatLng;
+use crate::score::group_value;
+
+/// Best matches whose groups a person tries to move or swap into.
+const MOVE_MATCHES: usize = 16;
+
+/// The smallest gain worth a move (keeps rounding noise from cycling).
+const MIN_GAIN: f64 = 1e-9;
+
+/// A group's new members and meeting point.
+pub(crate) type Change = (u32, Vec<u32>, LatLng);
+
+pub(crate) struct Found {
+    pub(crate) gain: f64,
+    /// The (one or two) changed groups.
+    pub(crate) changes: Vec<Change>,
+}
+
+/// Runs to a local optimum (or until the clock runs out), starting from `focus` (everyone
+/// when `None`).
+pub(crate) fn improve(
+    region: &mut Region,
+    rng: &mut ChaCha8Rng,
+    clock: &Clock,
+    focus: Option<&[u32]>,
+) {
+    let mut order: Vec<u32> = match focus {
+        Some(people) => people.to_vec(),
+        None => (0..region.len() as u32).collect(),
+    };
+    order.shuffle(rng);
+    let mut queued = vec![false; region.len()];
+    for &l in &order {
+        queued[l as usize] = true;
+    }
+    let mut queue: VecDeque<u32> = order.into();
+    while let Some(a) = queue.pop_front() {
+        queued[a as usize] = false;
+        if clock.expired() {
+            return;
+        }
+        let Some(found) = best_move(region, a) else {
+            continue;
+        };
+        for (g, members, point) in found.changes {
+            // The old members too: whoever was traded out is now a leftover to look at.
+            let old = region.group(g).members.clone();
+            for &m in members.iter().chain(&old) {
+                if !queued[m as usize] {
+                    queued[m as usize] = true;
+                    queue.push_back(m);
+                }
+            }
+            region.set_members(g, members, point);
+        }
+    }
+}
+
+/// The best improving move for `a` into the groups of its best matches.
+fn best_move(region: &Region, a: u32) -> Option<Found> {
+    let Some(home) = region.group_of(a) else {
+        return best_replacement(region, a);
+    };
+    let home_group = region.group(home);
+    let home_size = home_group.members.len();
+    let home_value = region.value(home);
+    let without_a = home_group.pair_sum - region.fit(a);
+    let mut best: Option<Found> = None;
+    let mut scores = Vec::with_capacity(MAX_SIZE);
+    let matches = region.best(a);
+    for to in region.groups_of(&matches[..matches.len().min(MOVE_MATCHES)]) {
+        if to == home {
+            continue;
+        }
+        let target = region.group(to);
+        let size = target.members.len();
+        let target_value = region.value(to);
+        scores.clear();
+        scores.extend(target.members.iter().map(|&b| region.score(a, b)));
+        let affinity: f64 = scores.iter().sum();
+
+        if home_size > MIN_SIZE && size < MAX_SIZE {
+            let gain = group_value(without_a, home_size - 1) - home_value
+                + group_value(target.pair_sum + affinity, size + 1)
+                - target_value;
+            if gain > MIN_GAIN
+                && best.as_ref().is_none_or(|b| gain > b.gain)
+                && region.fits_with(a, &target.members)
+            {
+                let mut joined = target.members.clone();
+                joined.push(a);
+                if let Some(point) = region.meeting_point(&joined, Some(target.point)) {
+                    let left: Vec<u32> = home_group
+                        .members
+                        .iter()
+                        .copied()
+                        .filter(|&m| m != a)
+                        .collect();
+                    best = Some(Found {
+                        gain,
+                        changes: vec![(home, left, home_group.point), (to, joined, point)],
+                    });
+                }
+            }
+        }
+
+        for (k, &b) in target.members.iter().enumerate() {
+            let with_a = target.pair_sum - region.fit(b) + affinity - scores[k];
+            let target_gain = group_value(with_a, size) - target_value;
+            if target_gain <= 0.0 {
+                continue;
+            }
+            let with_b = without_a + region.affinity(b, &home_group.members) - scores[k];
+            let gain = target_gain + group_value(with_b, home_size) - home_value;
+            if gain <= MIN_GAIN || best.as_ref().is_some_and(|f| gain <= f.gain) {
+                continue;
+            }
+            if let Some(changes) = swap_changes(region, a, home, b, to) {
+                best = Some(Found { gain, changes });
+            }
+        }
+    }
+    best
+}
+
+/// For someone left over: the best trade with a member of a nearby group who suits that group
+/// less (the number of people placed stays the same).
+fn best_replacement(region: &Region, x: u32) -> Option<Found> {
+    let mut best: Option<Found> = None;
+    for to in region.groups_of(region.near(x)) {
+        let target = region.group(to);
+        let size = target.members.len();
+        let affinity = region.affinity(x, &target.members);
+        for &b in &target.members {
+            let with_x = target.pair_sum - region.fit(b) + affinity - region.score(x, b);
+            let gain = group_value(with_x, size) - region.value(to);
+            if gain <= MIN_GAIN || best.as_ref().is_some_and(|f| gain <= f.gain) {
+                continue;
+            }
+            let rest: Vec<u32> = target.members.iter().copied().filter(|&m| m != b).collect();
+            if !region.fits_with(x, &rest) {
+                continue;
+            }
+            let mut members = rest;
+            members.push(x);
+            if let Some(point) = region.meeting_point(&members, Some(target.point)) {
+                best = Some(Found {
+                    gain,
+                    changes: vec![(to, members, point)],
+                });
+            }
+        }
+    }
+    best
+}
+
+/// The two groups after `a` (in `home`) and `b` (in `to`) trade places, if both still meet.
+fn swap_changes(region: &Region, a: u32, home: u32, b: u32, to: u32) -> Option<Vec<Change>> {
+    let side = |g: u32, out: u32, inn: u32| {
+        let group = region.group(g);
+        let rest: Vec<u32> = group
+            .members
+            .iter()
+            .copied()
+            .filter(|&m| m != out)
+            .collect();
+        if !region.fits_with(inn, &rest) {
+            return None;
+        }
+        let mut members = rest;
+        members.push(inn);
+        let point = region.meeting_point(&members, Some(group.point))?;
+        Some((g, members, point))
+    };
+    Some(vec![side(home, a, b)?, side(to, b, a)?])
+}
+
+/// Two groups together hold at most this many people for a joint re-split.
+const MAX_PAIR_PEOPLE: usize = 12;
+/// Best splits of a pair whose meeting points are tried.
+const SPLITS_TRIED: usize = 24;
+/// Nearby groups (most linked by best matches first) each group is re-split with.
+const PAIRS_PER_GROUP: usize = 24;
+
+/// Buffers reused between re-splits.
+#[derive(Default)]
+struct Scratch {
+    people: Vec<u32>,
+    inside: Vec<f64>,
+    splits: Vec<(f64, usize)>,
+}
+
+/// Re-splits pairs of nearby groups: the people of both are divided again in the best way
+/// (every division into two valid sizes is scored), which finds the double swaps and moves that
+/// single moves cannot reach. Starts from the groups of `focus` (all groups when `None`) and
+/// runs until no pair improves or the clock runs out.
+pub(crate) fn resplit_pairs(
+    region: &mut Region,
+    rng: &mut ChaCha8Rng,
+    clock: &Clock,
+    focus: Option<&[u32]>,
+) {
+    let mut order = match focus {
+        Some(people) => region.groups_of(people),
+        None => region.group_ids(),
+    };
+    order.shuffle(rng);
+    let slots = order.iter().max().map_or(0, |&g| g as usize + 1);
+    let mut queued = vec![false; slots];
+    for &g in &order {
+        queued[g as usize] = true;
+    }
+    let mut queue: VecDeque<u32> = order.into();
+    let mut scratch = Scratch::default();
+    // A step counter, when each group last changed and when it was last examined: a pair was
+    // already tried when its other group was examined after both last changed.
+    let mut step = 1u64;
+    let mut changed: Vec<u64> = vec![0; slots];
+    let mut examined: Vec<u64> = vec![0; slots];
+    while let Some(g) = queue.pop_front() {
+        step += 1;
+        if (g as usize) < queued.len() {
+            queued[g as usize] = false;
+        }
+        if clock.expired() {
+            return;
+        }
+        let members = region.group(g).members.clone();
+        if members.is_empty() {
+            continue;
+        }
+        // The groups most linked from this group's best matches.
+        let mut links: Vec<(u32, u32)> = Vec::new();
+        for &m in &members {
+            for &c in region.best(m) {
+                match region.group_of(c) {
+                    Some(h) if h != g => match links.iter_mut().find(|(x, _)| *x == h) {
+                        Some((_, count)) => *count += 1,
+                        None => links.push((h, 1)),
+                    },
+                    _ => {}
+                }
+            }
+        }
+        links.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        let mut best: Option<Found> = None;
+        let stamp = |v: &[u64], x: u32| v.get(x as usize).copied().unwrap_or(0);
+        let own_change = stamp(&changed, g);
+        for &(h, _) in links.iter().take(PAIRS_PER_GROUP) {
+            let seen = stamp(&examined, h);
+            if seen > own_change && seen > stamp(&changed, h) {
+                continue;
+            }
+            if let Some(found) = best_resplit(region, g, h, &mut scratch)
+                && best.as_ref().is_none_or(|b| found.gain > b.gain)
+            {
+                best = Some(found);
+            }
+        }
+        if examined.len() <= g as usize {
+            examined.resize(g as usize + 1, 0);
+        }
+        examined[g as usize] = step;
+        if let Some(Found { changes, .. }) = best {
+            for (group, people, point) in changes {
+                region.set_members(group, people, point);
+                if group as usize >= queued.len() {
+                    queued.resize(group as usize + 1, false);
+                    changed.resize(group as usize + 1, 0);
+                }
+                changed[group as usize] = step;
+                if !queued[group as usize] {
+                    queued[group as usize] = true;
+                    queue.push_back(group);
+                }
+            }
+        }
+    }
+}
+
+/// The best feasible division of the people of groups `g` and `h` into two groups, when it
+/// beats the current one.
+/// [`best_resplit`] with fresh buffers.
+pub(crate) fn best_resplit_of(region: &Region, g: u32, h: u32) -> Option<Found> {
+    best_resplit(region, g, h, &mut Scratch::default())
+}
+
+fn best_resplit(region: &Region, g: u32, h: u32, scratch: &mut Scratch) -> Option<Found> {
+    let (a, b) = (region.group(g), region.group(h));
+    let people = &mut scratch.people;
+    people.clear();
+    people.extend(a.members.iter().chain(&b.members));
+    let n = people.len();
+    if n > MAX_PAIR_PEOPLE {
+        return None;
+    }
+    let mut scores = [[0.0; MAX_PAIR_PEOPLE]; MAX_PAIR_PEOPLE];
+    // compatible[i]: the people `i` may share a group with (no block, within reach), and `i`.
+    let mut compatible = [0usize; MAX_PAIR_PEOPLE];
+    for i in 0..n {
+        compatible[i] |= 1 << i;
+        for j in i + 1..n {
+            let s = region.score(people[i], people[j]);
+            scores[i][j] = s;
+            scores[j][i] = s;
+            if region.fits_with(people[i], &[people[j]]) {
+                compatible[i] |= 1 << j;
+                compatible[j] |= 1 << i;
+            }
+        }
+    }
+    let pairwise_ok = |mask: usize| {
+        let mut bits = mask;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            if mask & !compatible[i] != 0 {
+                return false;
+            }
+            bits &= bits - 1;
+        }
+        true
+    };
+    // inside[mask]: sum of pair scores within `mask`, from the mask without its lowest bit.
+    let full = (1usize << n) - 1;
+    let inside = &mut scratch.inside;
+    inside.clear();
+    inside.resize(full + 1, 0.0);
+    for mask in 1..=full {
+        let low = mask.trailing_zeros() as usize;
+        let rest = mask & (mask - 1);
+        let mut sum = inside[rest];
+        let mut bits = rest;
+        while bits != 0 {
+            sum += scores[low][bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+        }
+        inside[mask] = sum;
+    }
+    let current = region.value(g) + region.value(h);
+    let splits = &mut scratch.splits;
+    splits.clear();
+    for mask in (1..=full).step_by(2) {
+        let size = mask.count_ones() as usize;
+        if !(MIN_SIZE..=MAX_SIZE).contains(&size) || !(MIN_SIZE..=MAX_SIZE).contains(&(n - size)) {
+            continue;
+        }
+        let value = group_value(inside[mask], size) + group_value(inside[full ^ mask], n - size);
+        if value > current + MIN_GAIN && pairwise_ok(mask) && pairwise_ok(full ^ mask) {
+            splits.push((value, mask));
+        }
+    }
+    let by_value = |x: &(f64, usize), y: &(f64, usize)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+    if splits.len() > SPLITS_TRIED {
+        splits.select_nth_unstable_by(SPLITS_TRIED, by_value);
+        splits.truncate(SPLITS_TRIED);
+    }
+    splits.sort_by(by_value);
+    for &(value, mask) in splits.iter() {
+        let side = |want: usize, group: u32| {
+            let members: Vec<u32> = (0..n)
+                .filter(|&i| (mask >> i & 1) == want)
+                .map(|i| people[i])
+                .collect();
+            let hint = region.group(group).point;
+            let point = region.meeting_point(&members, Some(hint))?;
+            Some((group, members, point))
+        };
+        if let (Some(first), Some(second)) = (side(1, g), side(0, h)) {
+            return Some(Found {
+                gain: value - current,
+                changes: vec![first, second],
+            });
+        }
+    }
+    None
+}

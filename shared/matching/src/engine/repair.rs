@@ -1,0 +1,262 @@
+//! Placing the people the first grouping left over: join a group with room, take someone's place
+//! who can move to another group, start a new group with other leftovers and people that groups
+//! larger than the minimum can spare, or regroup a small pocket (the leftover, other leftovers
+//! nearby and one or two nearby groups) exactly, placing as many of them as possible.
+
+use crate::engine::Clock;
+use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
+use crate::engine::seed::grow;
+use crate::geo::LatLng;
+use crate::score::group_value;
+
+const REGROUP_BUDGET: u32 = 300;
+/// Most people in a pocket regrouped exactly (the search looks at every subset).
+const POCKET_PEOPLE: usize = 11;
+/// Nearby groups considered for a pocket, most linked first.
+const POCKET_GROUPS: usize = 3;
+
+/// Repeats over the leftovers while anyone gets placed; returns false when the clock ran out.
+pub(crate) fn repair(region: &mut Region, clock: &Clock) -> bool {
+    loop {
+        let mut leftovers = region.unassigned();
+        leftovers.sort_by_key(|&l| (region.near(l).len(), l));
+        let mut progress = false;
+        for x in leftovers {
+            if region.group_of(x).is_some() {
+                continue;
+            }
+            if clock.expired() {
+                return false;
+            }
+            progress |= insert(region, x)
+                || eject(region, x)
+                || regroup(region, x)
+                || regroup_pocket(region, x);
+        }
+        if !progress {
+            return true;
+        }
+    }
+}
+
+/// Joins the nearby group with room where `x` adds the most value (or loses the least).
+fn insert(region: &mut Region, x: u32) -> bool {
+    let mut best = None;
+    for g in region.groups_of(region.near(x)) {
+        let group = region.group(g);
+        if group.members.len() >= MAX_SIZE || !region.fits_with(x, &group.members) {
+            continue;
+        }
+        let gain = group_value(
+            group.pair_sum + region.affinity(x, &group.members),
+            group.members.len() + 1,
+        ) - region.value(g);
+        if best.as_ref().is_some_and(|&(b, _, _)| gain <= b) {
+            continue;
+        }
+        let mut members = group.members.clone();
+        members.push(x);
+        if let Some(point) = region.meeting_point(&members, Some(group.point)) {
+            best = Some((gain, g, (members, point)));
+        }
+    }
+    match best {
+        Some((_, g, (members, point))) => {
+            region.set_members(g, members, point);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Takes the place of someone in a nearby group who can join another group.
+fn eject(region: &mut Region, x: u32) -> bool {
+    for g in region.groups_of(region.near(x)) {
+        let group = region.group(g);
+        let members = group.members.clone();
+        let hint = group.point;
+        for &y in &members {
+            let mut swapped: Vec<u32> = members.iter().copied().filter(|&m| m != y).collect();
+            if !region.fits_with(x, &swapped) {
+                continue;
+            }
+            swapped.push(x);
+            let Some(point) = region.meeting_point(&swapped, Some(hint)) else {
+                continue;
+            };
+            for g2 in region.groups_of(region.near(y)) {
+                let target = region.group(g2);
+                if g2 == g
+                    || target.members.len() >= MAX_SIZE
+                    || !region.fits_with(y, &target.members)
+                {
+                    continue;
+                }
+                let mut joined = target.members.clone();
+                joined.push(y);
+                if let Some(point2) = region.meeting_point(&joined, Some(target.point)) {
+                    region.set_members(g, swapped, point);
+                    region.set_members(g2, joined, point2);
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Starts a new group around `x` from leftovers and members that groups above the minimum size
+/// can spare.
+fn regroup(region: &mut Region, x: u32) -> bool {
+    let available = |c: u32, chosen: &[u32]| match region.group_of(c) {
+        None => true,
+        Some(g) => {
+            let taken = chosen
+                .iter()
+                .filter(|&&m| region.group_of(m) == Some(g))
+                .count();
+            region.group(g).members.len() - taken > MIN_SIZE
+        }
+    };
+    let mut members = vec![x];
+    let mut budget = REGROUP_BUDGET;
+    let pool = region.near(x).to_vec();
+    let Some(point) = grow(
+        region,
+        &mut members,
+        region.location(x),
+        &pool,
+        &available,
+        &mut budget,
+    ) else {
+        return false;
+    };
+    for &m in &members[1..] {
+        region.remove(m);
+    }
+    region.create(members, point);
+    true
+}
+
+/// Regroups `x`, up to three leftovers near it and one or two nearby groups by an exact search
+/// over their subsets, when that places more of them.
+fn regroup_pocket(region: &mut Region, x: u32) -> bool {
+    let mut leftovers = vec![x];
+    leftovers.extend(
+        region
+            .near(x)
+            .iter()
+            .copied()
+            .filter(|&c| region.group_of(c).is_none())
+            .take(3),
+    );
+    let groups = region.groups_of(region.near(x));
+    let mut options: Vec<Vec<u32>> = groups
+        .iter()
+        .take(POCKET_GROUPS)
+        .map(|&g| vec![g])
+        .collect();
+    for (i, &g) in groups.iter().take(POCKET_GROUPS).enumerate() {
+        for &h in groups.iter().take(POCKET_GROUPS).skip(i + 1) {
+            options.push(vec![g, h]);
+        }
+    }
+    for option in options {
+        let mut people = leftovers.clone();
+        for &g in &option {
+            people.extend(&region.group(g).members);
+        }
+        if people.len() > POCKET_PEOPLE {
+            continue;
+        }
+        let placed_now = people.len() - leftovers.len();
+        let Some(plan) = best_pocket(region, &people) else {
+            continue;
+        };
+        let placed: usize = plan.iter().map(|(members, _)| members.len()).sum();
+        if placed > placed_now {
+            for &g in &option {
+                region.set_members(g, Vec::new(), region.group(g).point);
+            }
+            for (members, point) in plan {
+                region.create(members, point);
+            }
+            return true;
+        }
+    }
+    false
+}
+
+/// The grouping of `people` that places the most, then has the highest value: dynamic
+/// programming over subsets, each person with the lowest index either left out or leading a
+/// feasible group.
+fn best_pocket(region: &Region, people: &[u32]) -> Option<Vec<(Vec<u32>, LatLng)>> {
+    let n = people.len();
+    let full = (1usize << n) - 1;
+    let members_of = |mask: usize| -> Vec<u32> {
+        (0..n)
+            .filter(|&i| mask >> i & 1 == 1)
+            .map(|i| people[i])
+            .collect()
+    };
+    let mut meeting: Vec<Option<Option<LatLng>>> = vec![None; full + 1];
+    let mut feasible = |mask: usize| -> Option<LatLng> {
+        *meeting[mask].get_or_insert_with(|| {
+            let members = members_of(mask);
+            let fits = members
+                .iter()
+                .enumerate()
+                .all(|(k, &m)| region.fits_with(m, &members[k + 1..]));
+            if fits {
+                region.meeting_point(&members, None)
+            } else {
+                None
+            }
+        })
+    };
+    // best[mask] = (placed, value, group led by the lowest person or 0 when left out)
+    let mut best: Vec<(usize, f64, usize)> = vec![(0, 0.0, 0); full + 1];
+    for mask in 1..=full {
+        let low = 1 << mask.trailing_zeros();
+        let rest = mask ^ low;
+        let mut choice = (best[rest].0, best[rest].1, 0);
+        let mut sub = rest;
+        loop {
+            let group = sub | low;
+            let size = group.count_ones() as usize;
+            if (MIN_SIZE..=MAX_SIZE).contains(&size) {
+                let after = best[mask ^ group];
+                let placed = after.0 + size;
+                if placed >= choice.0 && feasible(group).is_some() {
+                    let members = members_of(group);
+                    let pair_sum: f64 = members
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &m)| region.affinity(m, &members[k + 1..]))
+                        .sum();
+                    let value = after.1 + group_value(pair_sum, size);
+                    if placed > choice.0 || (placed == choice.0 && value > choice.1) {
+                        choice = (placed, value, group);
+                    }
+                }
+            }
+            if sub == 0 {
+                break;
+            }
+            sub = (sub - 1) & rest;
+        }
+        best[mask] = choice;
+    }
+    let mut plan = Vec::new();
+    let mut mask = full;
+    while mask != 0 {
+        let group = best[mask].2;
+        if group == 0 {
+            mask &= mask - 1;
+        } else {
+            plan.push((members_of(group), feasible(group)?));
+            mask ^= group;
+        }
+    }
+    Some(plan)
+}
