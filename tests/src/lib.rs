@@ -160,6 +160,7 @@ impl Suite {
         let edge = edge_service::build(edge_service::Config {
             addr: loopback(),
             user_url: url(suite.addr("user")),
+            tribe_url: url(suite.addr("tribe")),
             notification_url,
             identity_secret: IDENTITY_SECRET.into(),
             access_token_secret: ACCESS_TOKEN_SECRET.into(),

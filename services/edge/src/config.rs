@@ -9,6 +9,7 @@ use circle_core::config::{
 
 pub const DEFAULT_PORT: u16 = 50051;
 pub const DEFAULT_USER_SERVICE_URL: &str = "http://127.0.0.1:50061";
+pub const DEFAULT_TRIBE_SERVICE_URL: &str = "http://127.0.0.1:50062";
 pub const DEFAULT_NOTIFICATION_SERVICE_URL: &str = "http://127.0.0.1:50065";
 pub const DEFAULT_LOGIN_RATE_PER_ACCOUNT_PER_MINUTE: u32 = 5;
 pub const DEFAULT_LOGIN_RATE_PER_ADDRESS_PER_MINUTE: u32 = 20;
@@ -18,6 +19,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Where the user service listens, e.g. "http://127.0.0.1:50061".
     pub user_url: String,
+    /// Where the tribe service listens, e.g. "http://127.0.0.1:50062".
+    pub tribe_url: String,
     /// Where the notification service listens, e.g. "http://127.0.0.1:50065".
     pub notification_url: String,
     /// Signs the identity that every internal call carries.
@@ -53,6 +56,7 @@ impl Config {
         Ok(Config {
             addr: circle_core::server::bind_addr("EDGE_PORT", DEFAULT_PORT)?,
             user_url: service_url("USER_SERVICE_URL", DEFAULT_USER_SERVICE_URL)?,
+            tribe_url: service_url("TRIBE_SERVICE_URL", DEFAULT_TRIBE_SERVICE_URL)?,
             notification_url: service_url(
                 "NOTIFICATION_SERVICE_URL",
                 DEFAULT_NOTIFICATION_SERVICE_URL,

@@ -35,6 +35,7 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
     let Config {
         addr,
         user_url,
+        tribe_url,
         notification_url,
         identity_secret,
         access_token_secret,
@@ -43,18 +44,18 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
     let upstream = Upstream::new(
         IdentityKey::new(&identity_secret),
         &user_url,
+        &tribe_url,
         &notification_url,
     )?;
     let limiter = LoginLimiter::new(login_rate);
-    let api = api::AccountApi::new(
-        AccessTokenKey::new(&access_token_secret),
-        upstream,
-        limiter.clone(),
-    );
+    let context = api::Context::new(AccessTokenKey::new(&access_token_secret), upstream);
     // Public: callers are people with access tokens, not services with identities.
     let server = GrpcServer::bind(addr)
         .await?
-        .add_service(AccountServiceServer::new(api));
+        .add_service(AccountServiceServer::new(api::accounts::AccountApi::new(
+            context.clone(),
+            limiter.clone(),
+        )));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })
 }

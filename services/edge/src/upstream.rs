@@ -1,14 +1,12 @@
-//! Calls to the internal services: each carries a signed identity, is retried on UNAVAILABLE,
-//! and ends as the response or an [`Error`] that keeps the inside's status.
+//! Calls to the internal services: each carries a signed identity and the client's origin, is
+//! retried on UNAVAILABLE, and ends as the response or an [`Error`] that keeps the inside's
+//! status.
 
 use std::future::Future;
 
 use circle_core::auth::{IdentityKey, Principal};
 use circle_core::client::{channel, retry_unavailable};
-use circle_proto::notification::v1 as notification;
-use circle_proto::notification::v1::notification_service_client::NotificationServiceClient;
-use circle_proto::user::v1 as user;
-use circle_proto::user::v1::user_service_client::UserServiceClient;
+use circle_core::origin::ClientOrigin;
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
@@ -16,14 +14,25 @@ use crate::error::Error;
 
 /// Tries per call, the first included.
 const ATTEMPTS: u32 = 3;
-const USER: &str = "user";
-const NOTIFICATION: &str = "notification";
+pub const USER: &str = "user";
+pub const TRIBE: &str = "tribe";
+pub const NOTIFICATION: &str = "notification";
 
+/// On whose behalf an internal call is made, and from where.
+#[derive(Clone, Debug)]
+pub struct Acting {
+    pub principal: Principal,
+    pub origin: ClientOrigin,
+}
+
+/// The channels to the internal services; clients of any of their gRPC services are made
+/// from them (cheap clones of one connection pool per service).
 #[derive(Clone)]
 pub struct Upstream {
     identity: IdentityKey,
-    users: UserServiceClient<Channel>,
-    notifications: NotificationServiceClient<Channel>,
+    user: Channel,
+    tribe: Channel,
+    notification: Channel,
 }
 
 impl Upstream {
@@ -31,123 +40,41 @@ impl Upstream {
     pub fn new(
         identity: IdentityKey,
         user_url: &str,
+        tribe_url: &str,
         notification_url: &str,
     ) -> Result<Self, tonic::transport::Error> {
         Ok(Self {
             identity,
-            users: UserServiceClient::new(channel(user_url)?),
-            notifications: NotificationServiceClient::new(channel(notification_url)?),
+            user: channel(user_url)?,
+            tribe: channel(tribe_url)?,
+            notification: channel(notification_url)?,
         })
     }
 
-    pub async fn register(
-        &self,
-        caller: &Principal,
-        message: user::RegisterRequest,
-    ) -> Result<user::RegisterResponse, Error> {
-        self.call(
-            USER,
-            &self.users,
-            caller,
-            message,
-            |mut client, request| async move { client.register(request).await },
-        )
-        .await
+    pub fn user(&self) -> Channel {
+        self.user.clone()
     }
 
-    pub async fn verify_email(
-        &self,
-        caller: &Principal,
-        message: user::VerifyEmailRequest,
-    ) -> Result<user::VerifyEmailResponse, Error> {
-        self.call(
-            USER,
-            &self.users,
-            caller,
-            message,
-            |mut client, request| async move { client.verify_email(request).await },
-        )
-        .await
+    pub fn tribe(&self) -> Channel {
+        self.tribe.clone()
     }
 
-    pub async fn login(
-        &self,
-        caller: &Principal,
-        message: user::LoginRequest,
-    ) -> Result<user::LoginResponse, Error> {
-        self.call(
-            USER,
-            &self.users,
-            caller,
-            message,
-            |mut client, request| async move { client.login(request).await },
-        )
-        .await
+    pub fn notification(&self) -> Channel {
+        self.notification.clone()
     }
 
-    pub async fn refresh_token(
-        &self,
-        caller: &Principal,
-        message: user::RefreshTokenRequest,
-    ) -> Result<user::RefreshTokenResponse, Error> {
-        self.call(
-            USER,
-            &self.users,
-            caller,
-            message,
-            |mut client, request| async move { client.refresh_token(request).await },
-        )
-        .await
-    }
-
-    pub async fn logout(&self, caller: &Principal) -> Result<user::LogoutResponse, Error> {
-        let message = user::LogoutRequest {};
-        self.call(
-            USER,
-            &self.users,
-            caller,
-            message,
-            |mut client, request| async move { client.logout(request).await },
-        )
-        .await
-    }
-
-    pub async fn get_user(
-        &self,
-        caller: &Principal,
-        message: user::GetUserRequest,
-    ) -> Result<user::GetUserResponse, Error> {
-        self.call(
-            USER,
-            &self.users,
-            caller,
-            message,
-            |mut client, request| async move { client.get_user(request).await },
-        )
-        .await
-    }
-
-    pub async fn list_notifications(
-        &self,
-        caller: &Principal,
-        message: notification::ListNotificationsRequest,
-    ) -> Result<notification::ListNotificationsResponse, Error> {
-        self.call(
-            NOTIFICATION,
-            &self.notifications,
-            caller,
-            message,
-            |mut client, request| async move { client.list_notifications(request).await },
-        )
-        .await
-    }
-
-    /// One internal call as `caller`; every try gets a freshly signed identity.
-    async fn call<C, M, R, F, Fut>(
+    /// One internal call to `service` as `acting`; every try gets a freshly signed identity.
+    ///
+    /// ```ignore
+    /// upstream.call(USER, &self.users, &acting, message, |mut client, request| async move {
+    ///     client.get_user(request).await
+    /// })
+    /// ```
+    pub async fn call<C, M, R, F, Fut>(
         &self,
         service: &'static str,
         client: &C,
-        caller: &Principal,
+        acting: &Acting,
         message: M,
         method: F,
     ) -> Result<R, Error>
@@ -158,10 +85,9 @@ impl Upstream {
         Fut: Future<Output = Result<Response<R>, Status>>,
     {
         retry_unavailable(ATTEMPTS, || {
-            method(
-                client.clone(),
-                self.identity.outgoing(caller, message.clone()),
-            )
+            let mut request = self.identity.outgoing(&acting.principal, message.clone());
+            acting.origin.attach(request.metadata_mut());
+            method(client.clone(), request)
         })
         .await
         .map(Response::into_inner)

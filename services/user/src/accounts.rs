@@ -2,20 +2,16 @@
 
 use circle_core::auth::Principal;
 
-use crate::authentication::ensure_session_live;
-use crate::domain::{SessionId, UserId};
+use crate::access::Actor;
+use crate::domain::UserId;
 use crate::error::Error;
 use crate::state::AppState;
 use crate::store::accounts::{self, Account};
 
 pub async fn get(state: &AppState, caller: &Principal, user_id: UserId) -> Result<Account, Error> {
     let mut conn = state.pool.get().await?;
-    if let Principal::User { id, session_id, .. } = caller {
-        ensure_session_live(&mut conn, UserId::from(*id), SessionId::from(*session_id)).await?;
-    }
-    let allowed =
-        caller.is_service() || caller.is_admin() || caller.user_id() == Some(user_id.as_uuid());
-    if !allowed {
+    let actor = Actor::resolve(&mut conn, caller).await?;
+    if !actor.may_read_private(user_id) {
         return Err(Error::Forbidden(
             "only the account's owner, an admin or a service may read it",
         ));

@@ -1,9 +1,12 @@
 //! Login, refresh-token rotation, logout, and whether a session still stands.
 
 use chrono::Utc;
+use circle_core::origin::ClientOrigin;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use crate::access::{Acting, Actor, Person};
+use crate::audit::{self, AuditEntry};
 use crate::domain::password;
 use crate::domain::{AccountStatus, Email, PasswordAttempt, RefreshSecret, SessionId, UserId};
 use crate::error::Error;
@@ -87,6 +90,25 @@ pub async fn login(state: &AppState, credentials: Credentials) -> Result<LoggedI
             },
         )
         .await?;
+        let acting = Acting {
+            actor: Actor::Person(Person {
+                id: account.id,
+                role: account.role,
+                session_id,
+            }),
+            origin: ClientOrigin {
+                address: client.address.clone(),
+                user_agent: client.user_agent.clone(),
+            },
+        };
+        let entry = AuditEntry {
+            action: "LOGIN",
+            resource_type: "session",
+            resource_id: session_id.to_string(),
+            subject: Some(account.id),
+            metadata: serde_json::json!({ "device": client.device }),
+        };
+        audit::record(conn, &acting, entry).await?;
         Ok(())
     })
     .await?;

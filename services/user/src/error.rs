@@ -43,6 +43,9 @@ pub enum Error {
     RefreshTokenReused,
     #[error("session revoked")]
     SessionRevoked,
+    /// A refusal already expressed as a status (e.g. by the shared identity checks).
+    #[error("{}", .0.message())]
+    Status(Status),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -121,6 +124,7 @@ impl From<Error> for Status {
                 "refresh token already used: the session is revoked",
             ),
             Error::SessionRevoked => unauthenticated("SESSION_REVOKED", "the session is revoked"),
+            Error::Status(status) => status,
             Error::Store(err) => err.into(),
             Error::Hashing(err) => internal(&err),
         }

@@ -2,8 +2,10 @@
 //! tokens, in the `users` schema. Verification codes reach people through facts relayed to
 //! the notification service.
 
+mod access;
 mod accounts;
 mod api;
+mod audit;
 mod authentication;
 pub mod config;
 mod domain;

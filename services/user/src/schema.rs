@@ -16,6 +16,22 @@ pub mod users {
     }
 
     diesel::table! {
+        users.audit_log (id) {
+            id -> Uuid,
+            actor_id -> Nullable<Uuid>,
+            actor_service -> Nullable<Text>,
+            action -> Text,
+            resource_type -> Text,
+            resource_id -> Text,
+            subject_id -> Nullable<Uuid>,
+            ip_address -> Nullable<Text>,
+            user_agent -> Nullable<Text>,
+            metadata -> Jsonb,
+            created_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.email_verification_codes (user_id) {
             user_id -> Uuid,
             code_hash -> Text,
@@ -23,6 +39,39 @@ pub mod users {
             created_at -> Timestamptz,
             expires_at -> Timestamptz,
             consumed_at -> Nullable<Timestamptz>,
+        }
+    }
+
+    diesel::table! {
+        users.internal_metrics (user_id) {
+            user_id -> Uuid,
+            absentee_rating -> Float8,
+            events_attended -> Int4,
+            no_shows -> Int4,
+            internal_attractiveness_rating -> Nullable<Float8>,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        users.matching_profiles (user_id) {
+            user_id -> Uuid,
+            latitude -> Nullable<Float8>,
+            longitude -> Nullable<Float8>,
+            communication_style -> Nullable<Text>,
+            max_travel_km -> Nullable<Int4>,
+            opted_in -> Bool,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        users.personal_details (user_id) {
+            user_id -> Uuid,
+            phone_number -> Nullable<Text>,
+            last_name -> Nullable<Text>,
+            birth_date -> Nullable<Date>,
+            updated_at -> Timestamptz,
         }
     }
 
@@ -50,14 +99,39 @@ pub mod users {
         }
     }
 
+    diesel::table! {
+        users.social_profiles (user_id) {
+            user_id -> Uuid,
+            first_name -> Nullable<Text>,
+            preferred_name -> Nullable<Text>,
+            bio -> Nullable<Text>,
+            gender -> Nullable<Text>,
+            occupation -> Nullable<Text>,
+            location_name -> Nullable<Text>,
+            current_photo_id -> Nullable<Uuid>,
+            current_face_card_photo_id -> Nullable<Uuid>,
+            created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
     diesel::joinable!(email_verification_codes -> accounts (user_id));
+    diesel::joinable!(internal_metrics -> accounts (user_id));
+    diesel::joinable!(matching_profiles -> accounts (user_id));
+    diesel::joinable!(personal_details -> accounts (user_id));
     diesel::joinable!(refresh_tokens -> sessions (session_id));
     diesel::joinable!(sessions -> accounts (user_id));
+    diesel::joinable!(social_profiles -> accounts (user_id));
 
     diesel::allow_tables_to_appear_in_same_query!(
         accounts,
+        audit_log,
         email_verification_codes,
+        internal_metrics,
+        matching_profiles,
+        personal_details,
         refresh_tokens,
         sessions,
+        social_profiles,
     );
 }

@@ -5,6 +5,7 @@ pub mod client;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod origin;
 pub mod outbox;
 pub mod paging;
 pub mod server;

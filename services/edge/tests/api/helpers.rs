@@ -51,6 +51,8 @@ impl TestEdge {
         let config = Config {
             addr: "127.0.0.1:0".parse().unwrap(),
             user_url: user_url.to_owned(),
+            // No tribe service in these tests; the channel connects lazily and is never used.
+            tribe_url: "http://127.0.0.1:9".to_owned(),
             notification_url: notification_url.to_owned(),
             identity_secret: IDENTITY_SECRET.to_owned(),
             access_token_secret: ACCESS_SECRET.to_owned(),

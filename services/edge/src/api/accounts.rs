@@ -1,74 +1,48 @@
-//! circle.edge.v1.AccountService: each call is authenticated (where it needs a person), limited
-//! (login), validated, translated, and answered by the internal service that owns the data.
+//! circle.edge.v1.AccountService: registration, verification, login and the session's tokens,
+//! the account itself, and the notification inbox.
 
 use std::net::{IpAddr, Ipv6Addr};
 
-use circle_core::auth::{AccessTokenKey, Principal};
+use circle_core::origin::ClientOrigin;
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::account_service_server::AccountService;
 use circle_proto::notification::v1 as notification;
+use circle_proto::notification::v1::notification_service_client::NotificationServiceClient;
 use circle_proto::user::v1 as user;
+use circle_proto::user::v1::user_service_client::UserServiceClient;
+use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use crate::authentication::{Caller, authenticate};
+use super::Context;
 use crate::rate_limit::LoginLimiter;
 use crate::translate;
-use crate::upstream::Upstream;
+use crate::upstream::{NOTIFICATION, USER};
 use crate::validate;
 
-/// The name the edge goes by when it calls inside for someone not logged in.
-const EDGE: &str = "edge";
-
 pub struct AccountApi {
-    access: AccessTokenKey,
-    upstream: Upstream,
+    context: Context,
+    users: UserServiceClient<Channel>,
+    notifications: NotificationServiceClient<Channel>,
     limiter: LoginLimiter,
-    edge: Principal,
 }
 
 impl AccountApi {
-    pub fn new(access: AccessTokenKey, upstream: Upstream, limiter: LoginLimiter) -> Self {
+    pub fn new(context: Context, limiter: LoginLimiter) -> Self {
         Self {
-            access,
-            upstream,
+            users: UserServiceClient::new(context.upstream.user()),
+            notifications: NotificationServiceClient::new(context.upstream.notification()),
+            context,
             limiter,
-            edge: Principal::Service { name: EDGE.into() },
         }
-    }
-
-    /// The authenticated caller, noted on the current span.
-    fn person<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
-        let caller = authenticate(&self.access, request)?;
-        tracing::Span::current().record("user_id", tracing::field::display(caller.id));
-        Ok(caller)
     }
 }
 
-/// Where a call comes from, as told to the user service for the session list.
-struct Origin {
-    address: Option<IpAddr>,
-    user_agent: String,
-}
-
-impl Origin {
-    fn of<T>(request: &Request<T>) -> Origin {
-        Origin {
-            address: request.remote_addr().map(|addr| addr.ip()),
-            user_agent: request
-                .metadata()
-                .get("user-agent")
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default()
-                .to_owned(),
-        }
-    }
-
-    fn client(self, device: String) -> user::ClientInfo {
-        user::ClientInfo {
-            address: self.address.map(|ip| ip.to_string()).unwrap_or_default(),
-            user_agent: self.user_agent,
-            device,
-        }
+/// Where a login or refresh comes from, as told to the user service for the session list.
+fn client_info(origin: &ClientOrigin, device: String) -> user::ClientInfo {
+    user::ClientInfo {
+        address: origin.address.clone().unwrap_or_default(),
+        user_agent: origin.user_agent.clone().unwrap_or_default(),
+        device,
     }
 }
 
@@ -79,12 +53,17 @@ impl AccountService for AccountApi {
         &self,
         request: Request<edge::RegisterRequest>,
     ) -> Result<Response<edge::RegisterResponse>, Status> {
+        let acting = self.context.anonymous(&request);
         let edge::RegisterRequest { email, password } = request.into_inner();
         validate::email(&email)?;
         validate::password(&password)?;
+        let message = user::RegisterRequest { email, password };
         let user::RegisterResponse { user } = self
+            .context
             .upstream
-            .register(&self.edge, user::RegisterRequest { email, password })
+            .call(USER, &self.users, &acting, message, |mut c, r| async move {
+                c.register(r).await
+            })
             .await?;
         Ok(Response::new(edge::RegisterResponse {
             account: Some(translate::required_account(user)?),
@@ -96,12 +75,17 @@ impl AccountService for AccountApi {
         &self,
         request: Request<edge::VerifyEmailRequest>,
     ) -> Result<Response<edge::VerifyEmailResponse>, Status> {
+        let acting = self.context.anonymous(&request);
         let edge::VerifyEmailRequest { email, code } = request.into_inner();
         validate::email(&email)?;
         validate::required("code", &code)?;
+        let message = user::VerifyEmailRequest { email, code };
         let user::VerifyEmailResponse { user } = self
+            .context
             .upstream
-            .verify_email(&self.edge, user::VerifyEmailRequest { email, code })
+            .call(USER, &self.users, &acting, message, |mut c, r| async move {
+                c.verify_email(r).await
+            })
             .await?;
         Ok(Response::new(edge::VerifyEmailResponse {
             account: Some(translate::required_account(user)?),
@@ -113,7 +97,7 @@ impl AccountService for AccountApi {
         &self,
         request: Request<edge::LoginRequest>,
     ) -> Result<Response<edge::LoginResponse>, Status> {
-        let origin = Origin::of(&request);
+        let acting = self.context.anonymous(&request);
         let edge::LoginRequest {
             email,
             password,
@@ -122,18 +106,24 @@ impl AccountService for AccountApi {
         validate::email(&email)?;
         validate::password(&password)?;
         // Served over TCP a call always has a peer; without one, all such calls share a bucket.
-        let address = origin.address.unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED));
+        let address = acting
+            .origin
+            .address
+            .as_deref()
+            .and_then(|address| address.parse().ok())
+            .unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED));
         self.limiter.check(&email, address)?;
+        let message = user::LoginRequest {
+            email,
+            password,
+            client: Some(client_info(&acting.origin, device)),
+        };
         let user::LoginResponse { user, tokens } = self
+            .context
             .upstream
-            .login(
-                &self.edge,
-                user::LoginRequest {
-                    email,
-                    password,
-                    client: Some(origin.client(device)),
-                },
-            )
+            .call(USER, &self.users, &acting, message, |mut c, r| async move {
+                c.login(r).await
+            })
             .await?;
         Ok(Response::new(edge::LoginResponse {
             account: Some(translate::required_account(user)?),
@@ -146,18 +136,19 @@ impl AccountService for AccountApi {
         &self,
         request: Request<edge::RefreshTokenRequest>,
     ) -> Result<Response<edge::RefreshTokenResponse>, Status> {
-        let origin = Origin::of(&request);
+        let acting = self.context.anonymous(&request);
         let edge::RefreshTokenRequest { refresh_token } = request.into_inner();
         validate::required("refresh_token", &refresh_token)?;
+        let message = user::RefreshTokenRequest {
+            refresh_token,
+            client: Some(client_info(&acting.origin, String::new())),
+        };
         let user::RefreshTokenResponse { tokens } = self
+            .context
             .upstream
-            .refresh_token(
-                &self.edge,
-                user::RefreshTokenRequest {
-                    refresh_token,
-                    client: Some(origin.client(String::new())),
-                },
-            )
+            .call(USER, &self.users, &acting, message, |mut c, r| async move {
+                c.refresh_token(r).await
+            })
             .await?;
         Ok(Response::new(edge::RefreshTokenResponse {
             tokens: Some(translate::tokens(tokens)?),
@@ -169,9 +160,20 @@ impl AccountService for AccountApi {
         &self,
         request: Request<edge::LogoutRequest>,
     ) -> Result<Response<edge::LogoutResponse>, Status> {
-        let caller = self.person(&request)?;
+        let person = self.context.person(&request)?;
         let edge::LogoutRequest {} = request.into_inner();
-        let user::LogoutResponse {} = self.upstream.logout(&caller.principal).await?;
+        let message = user::LogoutRequest {};
+        let user::LogoutResponse {} = self
+            .context
+            .upstream
+            .call(
+                USER,
+                &self.users,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.logout(r).await },
+            )
+            .await?;
         Ok(Response::new(edge::LogoutResponse {}))
     }
 
@@ -180,15 +182,20 @@ impl AccountService for AccountApi {
         &self,
         request: Request<edge::GetAccountRequest>,
     ) -> Result<Response<edge::GetAccountResponse>, Status> {
-        let caller = self.person(&request)?;
+        let person = self.context.person(&request)?;
         let edge::GetAccountRequest {} = request.into_inner();
+        let message = user::GetUserRequest {
+            user_id: person.id.to_string(),
+        };
         let user::GetUserResponse { user } = self
+            .context
             .upstream
-            .get_user(
-                &caller.principal,
-                user::GetUserRequest {
-                    user_id: caller.id.to_string(),
-                },
+            .call(
+                USER,
+                &self.users,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.get_user(r).await },
             )
             .await?;
         Ok(Response::new(edge::GetAccountResponse {
@@ -201,24 +208,29 @@ impl AccountService for AccountApi {
         &self,
         request: Request<edge::ListNotificationsRequest>,
     ) -> Result<Response<edge::ListNotificationsResponse>, Status> {
-        let caller = self.person(&request)?;
+        let person = self.context.person(&request)?;
         let edge::ListNotificationsRequest {
             page_size,
             page_token,
         } = request.into_inner();
         validate::page_size(page_size)?;
+        let message = notification::ListNotificationsRequest {
+            user_id: person.id.to_string(),
+            page_size,
+            page_token,
+        };
         let notification::ListNotificationsResponse {
             notifications,
             next_page_token,
         } = self
+            .context
             .upstream
-            .list_notifications(
-                &caller.principal,
-                notification::ListNotificationsRequest {
-                    user_id: caller.id.to_string(),
-                    page_size,
-                    page_token,
-                },
+            .call(
+                NOTIFICATION,
+                &self.notifications,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.list_notifications(r).await },
             )
             .await?;
         Ok(Response::new(edge::ListNotificationsResponse {

@@ -1,0 +1,56 @@
+//! The public services, one module each. Every call is authenticated (where it needs a
+//! person), validated cheaply, translated, and answered by the internal service that owns the
+//! data; the rules themselves are enforced inside.
+
+pub mod accounts;
+
+use circle_core::auth::{AccessTokenKey, Principal};
+use circle_core::origin::ClientOrigin;
+use tonic::{Request, Status};
+use uuid::Uuid;
+
+use crate::authentication::authenticate;
+use crate::upstream::{Acting, Upstream};
+
+/// The name the edge goes by when it calls inside for someone not logged in.
+const EDGE: &str = "edge";
+
+/// What every public service of the edge needs.
+#[derive(Clone)]
+pub struct Context {
+    access: AccessTokenKey,
+    pub upstream: Upstream,
+}
+
+/// A signed-in person calling, and what internal calls made for them carry.
+pub struct Person {
+    pub id: Uuid,
+    pub acting: Acting,
+}
+
+impl Context {
+    pub fn new(access: AccessTokenKey, upstream: Upstream) -> Self {
+        Self { access, upstream }
+    }
+
+    /// The person whose access token the call carries, noted on the current span's `user_id`.
+    pub fn person<T>(&self, request: &Request<T>) -> Result<Person, Status> {
+        let caller = authenticate(&self.access, request)?;
+        tracing::Span::current().record("user_id", tracing::field::display(caller.id));
+        Ok(Person {
+            id: caller.id,
+            acting: Acting {
+                principal: caller.principal,
+                origin: ClientOrigin::of_public(request),
+            },
+        })
+    }
+
+    /// A call from someone not signed in (registration, login): the edge acts for them.
+    pub fn anonymous<T>(&self, request: &Request<T>) -> Acting {
+        Acting {
+            principal: Principal::Service { name: EDGE.into() },
+            origin: ClientOrigin::of_public(request),
+        }
+    }
+}
