@@ -32,6 +32,14 @@ pub mod users {
     }
 
     diesel::table! {
+        users.blocks (blocker_id, blocked_id) {
+            blocker_id -> Uuid,
+            blocked_id -> Uuid,
+            created_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.email_verification_codes (user_id) {
             user_id -> Uuid,
             code_hash -> Text,
@@ -126,6 +134,7 @@ pub mod users {
     diesel::allow_tables_to_appear_in_same_query!(
         accounts,
         audit_log,
+        blocks,
         email_verification_codes,
         internal_metrics,
         matching_profiles,

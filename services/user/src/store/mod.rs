@@ -2,6 +2,7 @@
 //! transactions.
 
 pub mod accounts;
+pub mod blocks;
 pub mod refresh_tokens;
 pub mod sessions;
 pub mod verification_codes;
