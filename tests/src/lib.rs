@@ -2,6 +2,10 @@
 //! the edge, each built from its own library, served on loopback ports, each on its own schema of
 //! one fresh test database, talking real gRPC to each other.
 
+mod people;
+
+pub use people::{PASSWORD, SignedIn, bearer};
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;

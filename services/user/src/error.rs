@@ -43,6 +43,27 @@ pub enum Error {
     RefreshTokenReused,
     #[error("session revoked")]
     SessionRevoked,
+    /// The thing named by request field `field` does not exist (or is hidden from the caller).
+    #[error("{what} not found")]
+    NotFound {
+        what: &'static str,
+        field: &'static str,
+    },
+    /// A unique thing exists already; `reason` is the stable ErrorInfo reason.
+    #[error("{message}")]
+    AlreadyExists {
+        reason: &'static str,
+        message: String,
+    },
+    /// The request is well formed but the state of things refuses it.
+    #[error("{message}")]
+    FailedPrecondition {
+        reason: &'static str,
+        message: String,
+    },
+    /// An idempotent call's request id came back with different parameters.
+    #[error("request_id was already used with different parameters")]
+    RequestIdReused,
     /// A refusal already expressed as a status (e.g. by the shared identity checks).
     #[error("{}", .0.message())]
     Status(Status),
@@ -124,6 +145,18 @@ impl From<Error> for Status {
                 "refresh token already used: the session is revoked",
             ),
             Error::SessionRevoked => unauthenticated("SESSION_REVOKED", "the session is revoked"),
+            Error::NotFound { what, field } => not_found_field(what, field),
+            Error::AlreadyExists { reason, message } => {
+                with_reason(Code::AlreadyExists, reason, message)
+            }
+            Error::FailedPrecondition { reason, message } => {
+                with_reason(Code::FailedPrecondition, reason, message)
+            }
+            Error::RequestIdReused => invalid_argument_with_reason(
+                "request_id",
+                "was already used with different parameters",
+                "REQUEST_ID_REUSED",
+            ),
             Error::Status(status) => status,
             Error::Store(err) => err.into(),
             Error::Hashing(err) => internal(&err),
@@ -140,4 +173,11 @@ fn invalid_argument_with_reason(field: &str, description: &str, reason: &str) ->
         format!("{field}: {description}"),
         details,
     )
+}
+
+/// NOT_FOUND naming the request field that pointed at nothing.
+fn not_found_field(what: &str, field: &str) -> Status {
+    let mut details = ErrorDetails::with_bad_request_violation(field, format!("no such {what}"));
+    details.set_error_info("NOT_FOUND", ERROR_DOMAIN, []);
+    Status::with_error_details(Code::NotFound, format!("{what} not found"), details)
 }

@@ -34,9 +34,51 @@ pub fn optional_uuid(field: &str, value: &str) -> Result<Option<Uuid>, Status> {
     }
 }
 
+/// The paths of an update's field mask (request field `update_mask`), each one of `allowed`.
+/// An absent or empty mask is refused: an update names what it changes.
+pub fn mask_paths(
+    mask: Option<&prost_types::FieldMask>,
+    allowed: &[&str],
+) -> Result<Vec<String>, Status> {
+    let paths = mask.map(|mask| mask.paths.as_slice()).unwrap_or_default();
+    if paths.is_empty() {
+        return Err(invalid_argument(
+            "update_mask",
+            "must name at least one field to change",
+        ));
+    }
+    for path in paths {
+        if !allowed.contains(&path.as_str()) {
+            return Err(invalid_argument(
+                "update_mask",
+                format!(
+                    "unknown or read-only field {path:?}; allowed: {}",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(paths.to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_name_known_fields_only() {
+        let mask = |paths: &[&str]| prost_types::FieldMask {
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+        };
+        assert_eq!(
+            mask_paths(Some(&mask(&["bio"])), &["bio", "gender"]).unwrap(),
+            vec!["bio".to_string()]
+        );
+        for refused in [Some(mask(&[])), None, Some(mask(&["bio", "email"]))] {
+            let status = mask_paths(refused.as_ref(), &["bio"]).unwrap_err();
+            assert!(status.message().starts_with("update_mask"), "{status:?}");
+        }
+    }
 
     #[test]
     fn malformed_uuid_names_the_field() {

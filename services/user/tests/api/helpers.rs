@@ -24,6 +24,8 @@ pub const CODE_TTL: Duration = Duration::from_secs(600);
 pub struct TestApp {
     pub identity: IdentityKey,
     pub access_key: AccessTokenKey,
+    /// The connection to the server; clients of any of its services are made from it.
+    pub channel: Channel,
     client: UserServiceClient<Channel>,
     /// Dropping it stops the server and the relay.
     _server: RunningServer<tonic::transport::Error>,
@@ -72,7 +74,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     TestApp {
         identity: IdentityKey::new(IDENTITY_SECRET),
         access_key: AccessTokenKey::new(ACCESS_SECRET),
-        client: UserServiceClient::new(channel),
+        client: UserServiceClient::new(channel.clone()),
+        channel,
         _server: server,
         db,
     }
