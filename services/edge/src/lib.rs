@@ -17,6 +17,7 @@ use std::net::SocketAddr;
 use circle_core::auth::{AccessTokenKey, IdentityKey};
 use circle_core::server::GrpcServer;
 use circle_proto::edge::v1::account_service_server::AccountServiceServer;
+use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
 
 pub use crate::config::{Config, LoginRateLimits};
 use crate::rate_limit::LoginLimiter;
@@ -55,7 +56,10 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         .add_service(AccountServiceServer::new(api::accounts::AccountApi::new(
             context.clone(),
             limiter.clone(),
-        )));
+        )))
+        .add_service(PersonalityServiceServer::new(
+            api::personality::PersonalityApi::new(context.clone()),
+        ));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })
 }

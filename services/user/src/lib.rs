@@ -10,6 +10,7 @@ mod authentication;
 pub mod config;
 mod domain;
 mod error;
+mod personality;
 mod registration;
 pub mod schema;
 mod state;
@@ -23,6 +24,7 @@ use circle_core::auth::IdentityKey;
 use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
+use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::user::v1::user_service_server::UserServiceServer;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
@@ -92,7 +94,11 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             source,
         })?
         .add_service(UserServiceServer::with_interceptor(
-            api::UserApi::new(state),
+            api::UserApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(PersonalityServiceServer::with_interceptor(
+            api::personality::PersonalityApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

@@ -84,6 +84,20 @@ pub mod users {
     }
 
     diesel::table! {
+        users.personality_assessments (id) {
+            id -> Uuid,
+            user_id -> Uuid,
+            openness -> Int2,
+            conscientiousness -> Int2,
+            extraversion -> Int2,
+            agreeableness -> Int2,
+            neuroticism -> Int2,
+            request_id -> Nullable<Uuid>,
+            assessed_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.refresh_tokens (id) {
             id -> Uuid,
             session_id -> Uuid,
@@ -127,6 +141,7 @@ pub mod users {
     diesel::joinable!(internal_metrics -> accounts (user_id));
     diesel::joinable!(matching_profiles -> accounts (user_id));
     diesel::joinable!(personal_details -> accounts (user_id));
+    diesel::joinable!(personality_assessments -> accounts (user_id));
     diesel::joinable!(refresh_tokens -> sessions (session_id));
     diesel::joinable!(sessions -> accounts (user_id));
     diesel::joinable!(social_profiles -> accounts (user_id));
@@ -139,6 +154,7 @@ pub mod users {
         internal_metrics,
         matching_profiles,
         personal_details,
+        personality_assessments,
         refresh_tokens,
         sessions,
         social_profiles,

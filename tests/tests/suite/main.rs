@@ -5,3 +5,4 @@ mod accounts;
 mod database;
 mod health;
 mod outbox;
+mod personality;

@@ -3,6 +3,7 @@
 //! data; the rules themselves are enforced inside.
 
 pub mod accounts;
+pub mod personality;
 
 use circle_core::auth::{AccessTokenKey, Principal};
 use circle_core::origin::ClientOrigin;

@@ -1,6 +1,7 @@
 //! The gRPC face of the service: check the caller, convert the request, call the domain.
 
 mod convert;
+pub mod personality;
 
 use circle_core::auth::{Principal, caller};
 use circle_proto::user::v1 as pb;

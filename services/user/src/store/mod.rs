@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod blocks;
+pub mod personality_assessments;
 pub mod refresh_tokens;
 pub mod sessions;
 pub mod verification_codes;

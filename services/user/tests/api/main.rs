@@ -4,6 +4,7 @@ mod helpers;
 mod identity;
 mod login;
 mod migrations;
+mod personality;
 mod refresh;
 mod register;
 mod relay;

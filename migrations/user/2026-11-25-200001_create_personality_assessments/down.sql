@@ -1,0 +1,1 @@
+DROP TABLE personality_assessments;
