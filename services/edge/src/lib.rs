@@ -18,6 +18,7 @@ use circle_core::auth::{AccessTokenKey, IdentityKey};
 use circle_core::server::GrpcServer;
 use circle_proto::edge::v1::account_service_server::AccountServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
+use circle_proto::edge::v1::session_service_server::SessionServiceServer;
 
 pub use crate::config::{Config, LoginRateLimits};
 use crate::rate_limit::LoginLimiter;
@@ -59,7 +60,10 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         )))
         .add_service(PersonalityServiceServer::new(
             api::personality::PersonalityApi::new(context.clone()),
-        ));
+        ))
+        .add_service(SessionServiceServer::new(api::sessions::SessionApi::new(
+            context.clone(),
+        )));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })
 }

@@ -30,9 +30,14 @@ pub fn email(value: &str) -> Result<(), Error> {
 
 /// A password may be anything, spaces included, but not nothing.
 pub fn password(value: &str) -> Result<(), Error> {
+    present("password", value)
+}
+
+/// A field that must not be empty; blanks count as content (passwords).
+pub fn present(field: &'static str, value: &str) -> Result<(), Error> {
     if value.is_empty() {
         return Err(Error::InvalidArgument {
-            field: "password",
+            field,
             problem: "is required",
         });
     }

@@ -47,9 +47,10 @@ pub async fn login(state: &AppState, credentials: Credentials) -> Result<LoggedI
     // An unknown email is checked against a dummy hash, so both refusals take as long.
     let stored_hash = account
         .as_ref()
-        .map(|account| account.password_hash.clone());
+        .and_then(|account| account.password_hash.clone());
     let matches = password::verify(stored_hash, password).await?;
     let account = match account {
+        Some(account) if account.password_hash.is_none() => return Err(Error::PasswordNotSet),
         Some(account) if matches => account,
         _ => return Err(Error::InvalidCredentials),
     };

@@ -61,6 +61,12 @@ pub enum Error {
         reason: &'static str,
         message: String,
     },
+    /// The account has no password: it signs in with an identity provider.
+    #[error("the account has no password")]
+    PasswordNotSet,
+    /// A concurrent change won; the caller may retry.
+    #[error("aborted: {0}")]
+    Aborted(&'static str),
     /// An idempotent call's request id came back with different parameters.
     #[error("request_id was already used with different parameters")]
     RequestIdReused,
@@ -152,6 +158,12 @@ impl From<Error> for Status {
             Error::FailedPrecondition { reason, message } => {
                 with_reason(Code::FailedPrecondition, reason, message)
             }
+            Error::PasswordNotSet => with_reason(
+                Code::FailedPrecondition,
+                "PASSWORD_NOT_SET",
+                "the account has no password: sign in with its identity provider",
+            ),
+            Error::Aborted(message) => with_reason(Code::Aborted, "ABORTED", message),
             Error::RequestIdReused => invalid_argument_with_reason(
                 "request_id",
                 "was already used with different parameters",

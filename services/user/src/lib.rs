@@ -13,6 +13,7 @@ mod error;
 mod personality;
 mod registration;
 pub mod schema;
+mod sessions;
 mod state;
 mod store;
 mod tokens;
@@ -25,6 +26,7 @@ use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
+use circle_proto::user::v1::session_service_server::SessionServiceServer;
 use circle_proto::user::v1::user_service_server::UserServiceServer;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
@@ -98,7 +100,11 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             identity.interceptor(),
         ))
         .add_service(PersonalityServiceServer::with_interceptor(
-            api::personality::PersonalityApi::new(state),
+            api::personality::PersonalityApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(SessionServiceServer::with_interceptor(
+            api::sessions::SessionApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

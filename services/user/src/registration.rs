@@ -51,7 +51,7 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<Ac
                 &NewAccount {
                     id: user_id,
                     email: email.as_str(),
-                    password_hash: &password_hash,
+                    password_hash: Some(&password_hash),
                     status: AccountStatus::Pending,
                     role: AccountRole::User,
                     created_at: now,

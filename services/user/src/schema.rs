@@ -5,7 +5,7 @@ pub mod users {
         users.accounts (id) {
             id -> Uuid,
             email -> Text,
-            password_hash -> Text,
+            password_hash -> Nullable<Text>,
             status -> Text,
             role -> Text,
             email_verified_at -> Nullable<Timestamptz>,
@@ -70,6 +70,18 @@ pub mod users {
             max_travel_km -> Nullable<Int4>,
             opted_in -> Bool,
             updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        users.oauth_identities (id) {
+            id -> Uuid,
+            user_id -> Uuid,
+            provider -> Text,
+            subject -> Text,
+            email -> Nullable<Text>,
+            created_at -> Timestamptz,
+            last_sign_in_at -> Timestamptz,
         }
     }
 
@@ -140,6 +152,7 @@ pub mod users {
     diesel::joinable!(email_verification_codes -> accounts (user_id));
     diesel::joinable!(internal_metrics -> accounts (user_id));
     diesel::joinable!(matching_profiles -> accounts (user_id));
+    diesel::joinable!(oauth_identities -> accounts (user_id));
     diesel::joinable!(personal_details -> accounts (user_id));
     diesel::joinable!(personality_assessments -> accounts (user_id));
     diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -153,6 +166,7 @@ pub mod users {
         email_verification_codes,
         internal_metrics,
         matching_profiles,
+        oauth_identities,
         personal_details,
         personality_assessments,
         refresh_tokens,

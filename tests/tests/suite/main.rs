@@ -6,3 +6,4 @@ mod database;
 mod health;
 mod outbox;
 mod personality;
+mod sessions;

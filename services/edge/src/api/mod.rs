@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod personality;
+pub mod sessions;
 
 use circle_core::auth::{AccessTokenKey, Principal};
 use circle_core::origin::ClientOrigin;

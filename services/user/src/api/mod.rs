@@ -2,6 +2,7 @@
 
 mod convert;
 pub mod personality;
+pub mod sessions;
 
 use circle_core::auth::{Principal, caller};
 use circle_proto::user::v1 as pb;

@@ -62,6 +62,11 @@ impl PasswordAttempt {
         }
         Ok(PasswordAttempt(raw))
     }
+
+    /// Whether this attempt is exactly `raw`.
+    pub fn is(&self, raw: &str) -> bool {
+        self.0 == raw
+    }
 }
 
 impl std::fmt::Debug for PasswordAttempt {

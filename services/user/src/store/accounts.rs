@@ -13,7 +13,8 @@ use crate::schema::users::accounts;
 pub struct Account {
     pub id: UserId,
     pub email: String,
-    pub password_hash: String,
+    /// `None` for an account made by signing in with an identity provider.
+    pub password_hash: Option<String>,
     pub status: AccountStatus,
     pub role: AccountRole,
     pub email_verified_at: Option<DateTime<Utc>>,
@@ -27,7 +28,7 @@ pub struct Account {
 pub struct NewAccount<'a> {
     pub id: UserId,
     pub email: &'a str,
-    pub password_hash: &'a str,
+    pub password_hash: Option<&'a str>,
     pub status: AccountStatus,
     pub role: AccountRole,
     pub created_at: DateTime<Utc>,
@@ -38,14 +39,20 @@ pub struct NewAccount<'a> {
 pub enum AccountUpdate {
     /// The email address was proven: the account becomes ACTIVE.
     EmailVerified { at: DateTime<Utc> },
+    /// The owner set a new password (its Argon2id hash).
+    PasswordChanged {
+        password_hash: String,
+        at: DateTime<Utc>,
+    },
 }
 
-#[derive(AsChangeset)]
+#[derive(AsChangeset, Default)]
 #[diesel(table_name = accounts)]
 struct AccountChangeset {
     status: Option<AccountStatus>,
+    password_hash: Option<String>,
     email_verified_at: Option<Option<DateTime<Utc>>>,
-    updated_at: DateTime<Utc>,
+    updated_at: Option<DateTime<Utc>>,
 }
 
 impl From<AccountUpdate> for AccountChangeset {
@@ -54,7 +61,13 @@ impl From<AccountUpdate> for AccountChangeset {
             AccountUpdate::EmailVerified { at } => AccountChangeset {
                 status: Some(AccountStatus::Active),
                 email_verified_at: Some(Some(at)),
-                updated_at: at,
+                updated_at: Some(at),
+                ..AccountChangeset::default()
+            },
+            AccountUpdate::PasswordChanged { password_hash, at } => AccountChangeset {
+                password_hash: Some(password_hash),
+                updated_at: Some(at),
+                ..AccountChangeset::default()
             },
         }
     }
@@ -99,6 +112,20 @@ pub async fn find_by_email(
     accounts::table
         .filter(accounts::email.eq(email.as_str()))
         .select(Account::as_select())
+        .first(conn)
+        .await
+        .optional_row()
+}
+
+/// Reads and locks the account until the end of the transaction.
+pub async fn find_for_update(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+) -> Result<Option<Account>, StoreError> {
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .for_update()
         .first(conn)
         .await
         .optional_row()

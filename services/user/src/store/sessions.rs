@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use circle_core::db::{OptionalRow, StoreError};
+use circle_core::paging::Cursor;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -10,10 +11,15 @@ use crate::schema::users::sessions;
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
-/// Who a session belongs to and whether it still stands.
+/// One login: whose, from where, and whether it still stands.
 pub struct Session {
     pub id: SessionId,
     pub user_id: UserId,
+    pub device: Option<String>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -93,4 +99,58 @@ pub async fn revoke(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Up to `limit` of `user_id`'s live sessions, newest first, after `after`.
+pub async fn page_live(
+    conn: &mut AsyncPgConnection,
+    user_id: UserId,
+    after: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<Session>, StoreError> {
+    let mut query = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .into_boxed();
+    if let Some(Cursor { at, id }) = after {
+        query = query.filter(
+            sessions::created_at
+                .lt(at)
+                .or(sessions::created_at.eq(at).and(sessions::id.lt(id))),
+        );
+    }
+    Ok(query
+        .order((sessions::created_at.desc(), sessions::id.desc()))
+        .limit(limit)
+        .select(Session::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// Revokes every live session of `user_id` but `keep` (all of them without one); returns how
+/// many were revoked.
+pub async fn revoke_all_but(
+    conn: &mut AsyncPgConnection,
+    user_id: UserId,
+    keep: Option<SessionId>,
+    at: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let live = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null());
+    let revoked = match keep {
+        Some(keep) => {
+            diesel::update(live.filter(sessions::id.ne(keep)))
+                .set(sessions::revoked_at.eq(at))
+                .execute(conn)
+                .await?
+        }
+        None => {
+            diesel::update(live)
+                .set(sessions::revoked_at.eq(at))
+                .execute(conn)
+                .await?
+        }
+    };
+    Ok(revoked)
 }

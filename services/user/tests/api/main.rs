@@ -8,5 +8,6 @@ mod personality;
 mod refresh;
 mod register;
 mod relay;
+mod session_management;
 mod sessions;
 mod verify_email;
