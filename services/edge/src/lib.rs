@@ -17,6 +17,7 @@ use std::net::SocketAddr;
 use circle_core::auth::{AccessTokenKey, IdentityKey};
 use circle_core::server::GrpcServer;
 use circle_proto::edge::v1::account_service_server::AccountServiceServer;
+use circle_proto::edge::v1::block_service_server::BlockServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::edge::v1::session_service_server::SessionServiceServer;
 
@@ -62,6 +63,9 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             api::personality::PersonalityApi::new(context.clone()),
         ))
         .add_service(SessionServiceServer::new(api::sessions::SessionApi::new(
+            context.clone(),
+        )))
+        .add_service(BlockServiceServer::new(api::blocks::BlockApi::new(
             context.clone(),
         )));
     tracing::info!(addr = %server.local_addr(), "edge bound");

@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod audit;
 mod authentication;
+mod blocks;
 pub mod config;
 mod domain;
 mod error;
@@ -25,6 +26,7 @@ use circle_core::auth::IdentityKey;
 use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
+use circle_proto::user::v1::block_service_server::BlockServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::user::v1::session_service_server::SessionServiceServer;
 use circle_proto::user::v1::user_service_server::UserServiceServer;
@@ -104,7 +106,11 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             identity.interceptor(),
         ))
         .add_service(SessionServiceServer::with_interceptor(
-            api::sessions::SessionApi::new(state),
+            api::sessions::SessionApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(BlockServiceServer::with_interceptor(
+            api::blocks::BlockApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

@@ -3,6 +3,7 @@
 //! data; the rules themselves are enforced inside.
 
 pub mod accounts;
+pub mod blocks;
 pub mod personality;
 pub mod sessions;
 

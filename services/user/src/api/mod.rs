@@ -1,5 +1,6 @@
 //! The gRPC face of the service: check the caller, convert the request, call the domain.
 
+pub mod blocks;
 mod convert;
 pub mod personality;
 pub mod sessions;

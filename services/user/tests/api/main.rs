@@ -1,5 +1,6 @@
 //! The user service over gRPC, against a database of its own per test.
 
+mod blocks;
 mod helpers;
 mod identity;
 mod login;
