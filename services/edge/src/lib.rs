@@ -18,6 +18,7 @@ use circle_core::auth::{AccessTokenKey, IdentityKey};
 use circle_core::server::GrpcServer;
 use circle_proto::edge::v1::account_service_server::AccountServiceServer;
 use circle_proto::edge::v1::block_service_server::BlockServiceServer;
+use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::edge::v1::session_service_server::SessionServiceServer;
 
@@ -67,7 +68,10 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         )))
         .add_service(BlockServiceServer::new(api::blocks::BlockApi::new(
             context.clone(),
-        )));
+        )))
+        .add_service(InterestServiceServer::new(
+            api::interests::InterestApi::new(context.clone()),
+        ));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })
 }

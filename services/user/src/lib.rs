@@ -11,6 +11,7 @@ mod blocks;
 pub mod config;
 mod domain;
 mod error;
+mod interests;
 mod personality;
 mod registration;
 pub mod schema;
@@ -27,6 +28,7 @@ use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
 use circle_proto::user::v1::block_service_server::BlockServiceServer;
+use circle_proto::user::v1::interest_service_server::InterestServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::user::v1::session_service_server::SessionServiceServer;
 use circle_proto::user::v1::user_service_server::UserServiceServer;
@@ -110,7 +112,11 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             identity.interceptor(),
         ))
         .add_service(BlockServiceServer::with_interceptor(
-            api::blocks::BlockApi::new(state),
+            api::blocks::BlockApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(InterestServiceServer::with_interceptor(
+            api::interests::InterestApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

@@ -51,6 +51,16 @@ pub mod users {
     }
 
     diesel::table! {
+        users.interests (id) {
+            id -> Uuid,
+            name -> Text,
+            category -> Text,
+            created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.internal_metrics (user_id) {
             user_id -> Uuid,
             absentee_rating -> Float8,
@@ -110,6 +120,16 @@ pub mod users {
     }
 
     diesel::table! {
+        users.profile_interests (user_id, interest_id) {
+            user_id -> Uuid,
+            interest_id -> Uuid,
+            level -> Text,
+            created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.refresh_tokens (id) {
             id -> Uuid,
             session_id -> Uuid,
@@ -155,6 +175,8 @@ pub mod users {
     diesel::joinable!(oauth_identities -> accounts (user_id));
     diesel::joinable!(personal_details -> accounts (user_id));
     diesel::joinable!(personality_assessments -> accounts (user_id));
+    diesel::joinable!(profile_interests -> accounts (user_id));
+    diesel::joinable!(profile_interests -> interests (interest_id));
     diesel::joinable!(refresh_tokens -> sessions (session_id));
     diesel::joinable!(sessions -> accounts (user_id));
     diesel::joinable!(social_profiles -> accounts (user_id));
@@ -164,11 +186,13 @@ pub mod users {
         audit_log,
         blocks,
         email_verification_codes,
+        interests,
         internal_metrics,
         matching_profiles,
         oauth_identities,
         personal_details,
         personality_assessments,
+        profile_interests,
         refresh_tokens,
         sessions,
         social_profiles,

@@ -5,6 +5,7 @@ mod accounts;
 mod blocks;
 mod database;
 mod health;
+mod interests;
 mod outbox;
 mod personality;
 mod sessions;

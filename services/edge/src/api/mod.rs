@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod blocks;
+pub mod interests;
 pub mod personality;
 pub mod sessions;
 

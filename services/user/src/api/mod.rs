@@ -2,6 +2,7 @@
 
 pub mod blocks;
 mod convert;
+pub mod interests;
 pub mod personality;
 pub mod sessions;
 

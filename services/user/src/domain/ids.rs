@@ -37,3 +37,7 @@ opaque_id!(
     /// The id of a session opened by a login; every token of the session carries it.
     SessionId
 );
+opaque_id!(
+    /// The id of an interest of the catalog.
+    InterestId
+);

@@ -3,11 +3,13 @@
 pub mod account;
 pub mod email;
 pub mod ids;
+pub mod interest;
 pub mod password;
 pub mod secrets;
 
 pub use account::{AccountRole, AccountStatus};
 pub use email::Email;
-pub use ids::{SessionId, UserId};
+pub use ids::{InterestId, SessionId, UserId};
+pub use interest::{InterestCategory, InterestLevel, InterestName};
 pub use password::{NewPassword, PasswordAttempt};
 pub use secrets::{RefreshSecret, VerificationCode};

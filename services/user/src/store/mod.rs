@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod blocks;
+pub mod interests;
 pub mod personality_assessments;
+pub mod profile_interests;
 pub mod refresh_tokens;
 pub mod sessions;
 pub mod verification_codes;

@@ -3,6 +3,7 @@
 mod blocks;
 mod helpers;
 mod identity;
+mod interests;
 mod login;
 mod migrations;
 mod personality;

@@ -1,0 +1,2 @@
+DROP TABLE profile_interests;
+DROP TABLE interests;
