@@ -12,6 +12,7 @@ pub mod config;
 mod domain;
 mod error;
 mod interests;
+mod matching;
 mod personality;
 mod registration;
 pub mod schema;
@@ -29,6 +30,7 @@ use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
 use circle_proto::user::v1::block_service_server::BlockServiceServer;
 use circle_proto::user::v1::interest_service_server::InterestServiceServer;
+use circle_proto::user::v1::matching_service_server::MatchingServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::user::v1::session_service_server::SessionServiceServer;
 use circle_proto::user::v1::user_service_server::UserServiceServer;
@@ -116,7 +118,11 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             identity.interceptor(),
         ))
         .add_service(InterestServiceServer::with_interceptor(
-            api::interests::InterestApi::new(state),
+            api::interests::InterestApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(MatchingServiceServer::with_interceptor(
+            api::matching::MatchingApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

@@ -3,6 +3,7 @@
 pub mod blocks;
 mod convert;
 pub mod interests;
+pub mod matching;
 pub mod personality;
 pub mod sessions;
 

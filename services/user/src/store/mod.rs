@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod blocks;
 pub mod interests;
+pub mod matching;
 pub mod personality_assessments;
 pub mod profile_interests;
 pub mod refresh_tokens;

@@ -140,3 +140,17 @@ pub async fn page(
     }
     Ok(query.load(conn).await?)
 }
+
+/// The latest assessment of each of `users` that has one.
+pub async fn latest_of_each(
+    conn: &mut AsyncPgConnection,
+    users: &[UserId],
+) -> Result<Vec<AssessmentRow>, StoreError> {
+    Ok(pa::table
+        .filter(pa::user_id.eq_any(users))
+        .distinct_on(pa::user_id)
+        .order((pa::user_id, pa::assessed_at.desc(), pa::id.desc()))
+        .select(AssessmentRow::as_select())
+        .load(conn)
+        .await?)
+}

@@ -5,6 +5,7 @@ mod helpers;
 mod identity;
 mod interests;
 mod login;
+mod matching;
 mod migrations;
 mod personality;
 mod refresh;
