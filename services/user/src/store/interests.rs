@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use circle_core::db::{OptionalRow, StoreError};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Nullable, Text};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::domain::{InterestCategory, InterestId};
 use crate::schema::users::interests;
@@ -134,21 +134,31 @@ pub async fn search(
     offset: i32,
     limit: i32,
 ) -> Result<Vec<InterestRow>, StoreError> {
-    Ok(diesel::sql_query(
-        "SELECT id, name, category, created_at, updated_at FROM interests \
-         WHERE (lower(name) LIKE $2 ESCAPE '\\' OR lower(name) % $1 OR $1 <% lower(name)) \
-           AND ($3::text IS NULL OR category = $3) \
-         ORDER BY lower(name) LIKE $2 ESCAPE '\\' DESC, word_similarity($1, lower(name)) DESC, \
-                  lower(name), id \
-         OFFSET $4 LIMIT $5",
-    )
-    .bind::<Text, _>(query)
-    .bind::<Text, _>(like_prefix(query))
-    .bind::<Nullable<Text>, _>(category)
-    .bind::<Integer, _>(offset)
-    .bind::<Integer, _>(limit)
-    .load(conn)
-    .await?)
+    // The trigram operators' costs are not known to the planner, which then prefers a
+    // sequential scan that computes similarity for every row (measured: 4.9 s against 30 ms
+    // through the GIN index for 100k names); the setting lasts for this transaction only.
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        diesel::sql_query("SET LOCAL enable_seqscan = off")
+            .execute(conn)
+            .await?;
+        diesel::sql_query(
+            "SELECT id, name, category, created_at, updated_at FROM interests \
+             WHERE (lower(name) LIKE $2 ESCAPE '\\' OR lower(name) % $1 OR $1 <% lower(name)) \
+               AND ($3::text IS NULL OR category = $3) \
+             ORDER BY lower(name) LIKE $2 ESCAPE '\\' DESC, word_similarity($1, lower(name)) DESC, \
+                      lower(name), id \
+             OFFSET $4 LIMIT $5",
+        )
+        .bind::<Text, _>(query)
+        .bind::<Text, _>(like_prefix(query))
+        .bind::<Nullable<Text>, _>(category)
+        .bind::<Integer, _>(offset)
+        .bind::<Integer, _>(limit)
+        .load(conn)
+        .await
+    })
+    .await
+    .map_err(StoreError::from)
 }
 
 /// `prefix%` for LIKE, with LIKE's own wildcards in `prefix` taken literally.
