@@ -18,8 +18,10 @@ use circle_core::auth::{AccessTokenKey, IdentityKey};
 use circle_core::server::GrpcServer;
 use circle_proto::edge::v1::account_service_server::AccountServiceServer;
 use circle_proto::edge::v1::block_service_server::BlockServiceServer;
+use circle_proto::edge::v1::diagnostics_service_server::DiagnosticsServiceServer;
 use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
+use circle_proto::edge::v1::profile_service_server::ProfileServiceServer;
 use circle_proto::edge::v1::session_service_server::SessionServiceServer;
 
 pub use crate::config::{Config, LoginRateLimits};
@@ -71,6 +73,12 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         )))
         .add_service(InterestServiceServer::new(
             api::interests::InterestApi::new(context.clone()),
+        ))
+        .add_service(ProfileServiceServer::new(api::profiles::ProfileApi::new(
+            context.clone(),
+        )))
+        .add_service(DiagnosticsServiceServer::new(
+            api::diagnostics::DiagnosticsApi,
         ));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })

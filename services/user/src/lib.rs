@@ -14,6 +14,7 @@ mod error;
 mod interests;
 mod matching;
 mod personality;
+mod profiles;
 mod registration;
 pub mod schema;
 mod sessions;
@@ -32,6 +33,7 @@ use circle_proto::user::v1::block_service_server::BlockServiceServer;
 use circle_proto::user::v1::interest_service_server::InterestServiceServer;
 use circle_proto::user::v1::matching_service_server::MatchingServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
+use circle_proto::user::v1::profile_service_server::ProfileServiceServer;
 use circle_proto::user::v1::session_service_server::SessionServiceServer;
 use circle_proto::user::v1::user_service_server::UserServiceServer;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
@@ -122,7 +124,11 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             identity.interceptor(),
         ))
         .add_service(MatchingServiceServer::with_interceptor(
-            api::matching::MatchingApi::new(state),
+            api::matching::MatchingApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(ProfileServiceServer::with_interceptor(
+            api::profiles::ProfileApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

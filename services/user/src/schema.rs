@@ -16,6 +16,15 @@ pub mod users {
     }
 
     diesel::table! {
+        users.attendance_outcomes (user_id, event_id) {
+            event_id -> Uuid,
+            user_id -> Uuid,
+            outcome -> Text,
+            recorded_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.audit_log (id) {
             id -> Uuid,
             actor_id -> Nullable<Uuid>,
@@ -51,6 +60,28 @@ pub mod users {
     }
 
     diesel::table! {
+        users.host_profiles (id) {
+            id -> Uuid,
+            user_id -> Uuid,
+            host_name -> Text,
+            host_bio -> Nullable<Text>,
+            rating_sum -> Int8,
+            rating_count -> Int8,
+            created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        users.host_ratings (rating_id) {
+            rating_id -> Uuid,
+            host_id -> Uuid,
+            rating -> Int4,
+            recorded_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.interests (id) {
             id -> Uuid,
             name -> Text,
@@ -68,6 +99,7 @@ pub mod users {
             no_shows -> Int4,
             internal_attractiveness_rating -> Nullable<Float8>,
             updated_at -> Timestamptz,
+            late_arrivals -> Int4,
         }
     }
 
@@ -130,6 +162,17 @@ pub mod users {
     }
 
     diesel::table! {
+        users.profile_photos (id) {
+            id -> Uuid,
+            user_id -> Uuid,
+            request_id -> Uuid,
+            image_url -> Text,
+            taken_in_app -> Bool,
+            created_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.refresh_tokens (id) {
             id -> Uuid,
             session_id -> Uuid,
@@ -169,7 +212,10 @@ pub mod users {
         }
     }
 
+    diesel::joinable!(attendance_outcomes -> accounts (user_id));
     diesel::joinable!(email_verification_codes -> accounts (user_id));
+    diesel::joinable!(host_profiles -> accounts (user_id));
+    diesel::joinable!(host_ratings -> host_profiles (host_id));
     diesel::joinable!(internal_metrics -> accounts (user_id));
     diesel::joinable!(matching_profiles -> accounts (user_id));
     diesel::joinable!(oauth_identities -> accounts (user_id));
@@ -177,15 +223,19 @@ pub mod users {
     diesel::joinable!(personality_assessments -> accounts (user_id));
     diesel::joinable!(profile_interests -> accounts (user_id));
     diesel::joinable!(profile_interests -> interests (interest_id));
+    diesel::joinable!(profile_photos -> accounts (user_id));
     diesel::joinable!(refresh_tokens -> sessions (session_id));
     diesel::joinable!(sessions -> accounts (user_id));
     diesel::joinable!(social_profiles -> accounts (user_id));
 
     diesel::allow_tables_to_appear_in_same_query!(
         accounts,
+        attendance_outcomes,
         audit_log,
         blocks,
         email_verification_codes,
+        host_profiles,
+        host_ratings,
         interests,
         internal_metrics,
         matching_profiles,
@@ -193,6 +243,7 @@ pub mod users {
         personal_details,
         personality_assessments,
         profile_interests,
+        profile_photos,
         refresh_tokens,
         sessions,
         social_profiles,

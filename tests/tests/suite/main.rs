@@ -8,4 +8,5 @@ mod health;
 mod interests;
 mod outbox;
 mod personality;
+mod profiles;
 mod sessions;

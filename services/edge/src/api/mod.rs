@@ -4,8 +4,10 @@
 
 pub mod accounts;
 pub mod blocks;
+pub mod diagnostics;
 pub mod interests;
 pub mod personality;
+pub mod profiles;
 pub mod sessions;
 
 use circle_core::auth::{AccessTokenKey, Principal};

@@ -5,6 +5,7 @@ mod convert;
 pub mod interests;
 pub mod matching;
 pub mod personality;
+pub mod profiles;
 pub mod sessions;
 
 use circle_core::auth::{Principal, caller};

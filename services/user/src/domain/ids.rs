@@ -41,3 +41,7 @@ opaque_id!(
     /// The id of an interest of the catalog.
     InterestId
 );
+opaque_id!(
+    /// The id of a profile photo.
+    PhotoId
+);

@@ -5,11 +5,12 @@ pub mod email;
 pub mod ids;
 pub mod interest;
 pub mod password;
+pub mod profile;
 pub mod secrets;
 
 pub use account::{AccountRole, AccountStatus};
 pub use email::Email;
-pub use ids::{InterestId, SessionId, UserId};
+pub use ids::{InterestId, PhotoId, SessionId, UserId};
 pub use interest::{InterestCategory, InterestLevel, InterestName};
 pub use password::{NewPassword, PasswordAttempt};
 pub use secrets::{RefreshSecret, VerificationCode};

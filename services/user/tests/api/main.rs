@@ -8,6 +8,8 @@ mod login;
 mod matching;
 mod migrations;
 mod personality;
+mod photos;
+mod profiles;
 mod refresh;
 mod register;
 mod relay;

@@ -1,0 +1,2 @@
+DROP TABLE host_ratings;
+DROP TABLE host_profiles;

@@ -1,0 +1,2 @@
+ALTER TABLE internal_metrics DROP COLUMN late_arrivals;
+DROP TABLE attendance_outcomes;
