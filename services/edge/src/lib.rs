@@ -18,6 +18,7 @@ use circle_core::auth::{AccessTokenKey, IdentityKey};
 use circle_core::server::GrpcServer;
 use circle_proto::edge::v1::account_service_server::AccountServiceServer;
 use circle_proto::edge::v1::block_service_server::BlockServiceServer;
+use circle_proto::edge::v1::connection_service_server::ConnectionServiceServer;
 use circle_proto::edge::v1::diagnostics_service_server::DiagnosticsServiceServer;
 use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
@@ -79,6 +80,9 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         )))
         .add_service(DiagnosticsServiceServer::new(
             api::diagnostics::DiagnosticsApi,
+        ))
+        .add_service(ConnectionServiceServer::new(
+            api::connections::ConnectionApi::new(context.clone()),
         ));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })

@@ -9,6 +9,7 @@ mod audit;
 mod authentication;
 mod blocks;
 pub mod config;
+mod connections;
 mod domain;
 mod error;
 mod interests;
@@ -30,6 +31,7 @@ use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
 use circle_proto::user::v1::block_service_server::BlockServiceServer;
+use circle_proto::user::v1::connection_service_server::ConnectionServiceServer;
 use circle_proto::user::v1::interest_service_server::InterestServiceServer;
 use circle_proto::user::v1::matching_service_server::MatchingServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
@@ -128,7 +130,11 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             identity.interceptor(),
         ))
         .add_service(ProfileServiceServer::with_interceptor(
-            api::profiles::ProfileApi::new(state),
+            api::profiles::ProfileApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(ConnectionServiceServer::with_interceptor(
+            api::connections::ConnectionApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

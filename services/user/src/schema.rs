@@ -49,6 +49,32 @@ pub mod users {
     }
 
     diesel::table! {
+        users.connect_again (owner_id, connected_id) {
+            owner_id -> Uuid,
+            connected_id -> Uuid,
+            wants -> Bool,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        users.connections (id) {
+            id -> Uuid,
+            owner_id -> Uuid,
+            connected_id -> Uuid,
+            event_id -> Uuid,
+            met_at -> Timestamptz,
+            snapshot_name -> Nullable<Text>,
+            snapshot_face_card_url -> Nullable<Text>,
+            was_photo_authentic -> Bool,
+            is_favorite -> Bool,
+            private_notes -> Text,
+            created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.email_verification_codes (user_id) {
             user_id -> Uuid,
             code_hash -> Text,
@@ -233,6 +259,8 @@ pub mod users {
         attendance_outcomes,
         audit_log,
         blocks,
+        connect_again,
+        connections,
         email_verification_codes,
         host_profiles,
         host_ratings,

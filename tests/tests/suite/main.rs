@@ -3,6 +3,7 @@
 
 mod accounts;
 mod blocks;
+mod connections;
 mod database;
 mod health;
 mod interests;

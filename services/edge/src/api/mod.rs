@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod blocks;
+pub mod connections;
 pub mod diagnostics;
 pub mod interests;
 pub mod personality;

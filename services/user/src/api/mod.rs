@@ -1,6 +1,7 @@
 //! The gRPC face of the service: check the caller, convert the request, call the domain.
 
 pub mod blocks;
+pub mod connections;
 mod convert;
 pub mod interests;
 pub mod matching;

@@ -45,3 +45,7 @@ opaque_id!(
     /// The id of a profile photo.
     PhotoId
 );
+opaque_id!(
+    /// The id of a connection of the memory book.
+    ConnectionId
+);

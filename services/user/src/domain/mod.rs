@@ -10,7 +10,7 @@ pub mod secrets;
 
 pub use account::{AccountRole, AccountStatus};
 pub use email::Email;
-pub use ids::{InterestId, PhotoId, SessionId, UserId};
+pub use ids::{ConnectionId, InterestId, PhotoId, SessionId, UserId};
 pub use interest::{InterestCategory, InterestLevel, InterestName};
 pub use password::{NewPassword, PasswordAttempt};
 pub use secrets::{RefreshSecret, VerificationCode};

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod blocks;
+pub mod connections;
 pub mod interests;
 pub mod matching;
 pub mod personality_assessments;

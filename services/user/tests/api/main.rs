@@ -1,6 +1,7 @@
 //! The user service over gRPC, against a database of its own per test.
 
 mod blocks;
+mod connections;
 mod helpers;
 mod identity;
 mod interests;

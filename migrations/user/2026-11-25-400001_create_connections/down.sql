@@ -1,0 +1,2 @@
+DROP TABLE connect_again;
+DROP TABLE connections;
