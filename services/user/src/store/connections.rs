@@ -162,10 +162,11 @@ pub async fn snapshots(
 /// Connections, each with its owner's wish about the person met.
 #[diesel::dsl::auto_type(no_type_alias)]
 fn with_wish() -> _ {
-    let same_pair: _ = connect_again::owner_id
-        .eq(connections::owner_id)
-        .and(connect_again::connected_id.eq(connections::connected_id));
-    connections::table.left_join(connect_again::table.on(same_pair))
+    connections::table.left_join(
+        connect_again::table.on(connect_again::owner_id
+            .eq(connections::owner_id)
+            .and(connect_again::connected_id.eq(connections::connected_id))),
+    )
 }
 
 /// `owner`'s connection `id`; `None` when there is none or it is someone else's.

@@ -320,7 +320,7 @@ async fn people_who_blocked_each_other_are_not_connected() {
         .into_iter()
         .map(|connection| connection.connected_user_id)
         .collect();
-    assert_eq!(of_ana, [cy.id.clone()]);
+    assert_eq!(of_ana, std::slice::from_ref(&cy.id));
     assert_eq!(list(&app, &ben, false).await.len(), 1);
 }
 
@@ -674,7 +674,7 @@ async fn lists_page_through_every_connection_once() {
     assert_eq!(pages, 3);
     let distinct: HashSet<_> = seen.iter().map(|(_, id)| id.clone()).collect();
     assert_eq!(distinct.len(), 5);
-    let times: Vec<_> = seen.iter().map(|(at, _)| at.clone().unwrap()).collect();
+    let times: Vec<_> = seen.iter().map(|(at, _)| at.unwrap()).collect();
     assert!(
         times
             .windows(2)
