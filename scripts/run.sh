@@ -47,6 +47,16 @@ export PAYMENT_SERVICE_URL="${PAYMENT_SERVICE_URL:-http://${CONNECT_HOST}:${PAYM
 export NOTIFICATION_SERVICE_URL="${NOTIFICATION_SERVICE_URL:-http://${CONNECT_HOST}:${NOTIFICATION_PORT}}"
 
 export MAIL_SINK_DIR="${MAIL_SINK_DIR:-$REPO/.local/mail}"
+
+# Sign-in with identity providers (user service): GOOGLE_CLIENT_ID, APPLE_CLIENT_ID and
+# FACEBOOK_CLIENT_ID each turn a provider on; <PROVIDER>_ISSUER and <PROVIDER>_JWKS_URL
+# override the published defaults (see README). Unset, those sign-ins are refused.
+for provider in GOOGLE APPLE FACEBOOK; do
+  for part in CLIENT_ID ISSUER JWKS_URL; do
+    var="${provider}_${part}"
+    if [ -n "${!var:-}" ]; then export "${var?}"; fi
+  done
+done
 export RUST_LOG="${RUST_LOG:-info}"
 
 INTERNAL=(user tribe event payment notification)

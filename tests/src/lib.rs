@@ -92,8 +92,33 @@ async fn until(stopped: oneshot::Receiver<()>) {
     let _ = stopped.await;
 }
 
+/// What the user service needs to check a fake identity provider's ID tokens.
+pub fn provider_config(
+    provider: &circle_testkit::identity_provider::FakeProvider,
+) -> user_service::config::ProviderConfig {
+    user_service::config::ProviderConfig {
+        jwks_url: provider.jwks_url(),
+        issuer: provider.issuer().to_owned(),
+        client_id: provider.client_id().to_owned(),
+    }
+}
+
 impl Suite {
     pub async fn start() -> Suite {
+        Suite::start_with(|_| {}).await
+    }
+
+    /// The suite with the user service's configuration changed by `customize` first, e.g. to
+    /// trust a fake identity provider:
+    ///
+    /// ```ignore
+    /// let google = FakeProvider::start("google").await;
+    /// let suite = Suite::start_with(|user| {
+    ///     user.identity_providers.google = Some(circle_e2e::provider_config(&google))
+    /// })
+    /// .await;
+    /// ```
+    pub async fn start_with(customize: impl FnOnce(&mut user_service::Config)) -> Suite {
         let db = TestDatabase::create(&all_schemas()).await;
         let mail_dir = std::env::temp_dir().join(format!("circle-e2e-mail-{}", db.name()));
         let mut suite = Suite {
@@ -105,7 +130,7 @@ impl Suite {
         suite.start_notification(loopback()).await;
         let notification_url = url(suite.addr("notification"));
 
-        let user = user_service::build(user_service::Config {
+        let mut user_config = user_service::Config {
             addr: loopback(),
             db: suite.db.config("user"),
             identity_secret: IDENTITY_SECRET.into(),
@@ -119,9 +144,12 @@ impl Suite {
                 max_backoff: Duration::from_millis(300),
                 batch_size: 64,
             },
-        })
-        .await
-        .expect("user service starts");
+            identity_providers: Default::default(),
+        };
+        customize(&mut user_config);
+        let user = user_service::build(user_config)
+            .await
+            .expect("user service starts");
         suite.track("user", user.local_addr(), |stopped| {
             tokio::spawn(user.run_until_stopped(until(stopped)))
         });

@@ -20,6 +20,7 @@ use circle_proto::edge::v1::account_service_server::AccountServiceServer;
 use circle_proto::edge::v1::block_service_server::BlockServiceServer;
 use circle_proto::edge::v1::connection_service_server::ConnectionServiceServer;
 use circle_proto::edge::v1::diagnostics_service_server::DiagnosticsServiceServer;
+use circle_proto::edge::v1::identity_provider_service_server::IdentityProviderServiceServer;
 use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::edge::v1::profile_service_server::ProfileServiceServer;
@@ -83,6 +84,9 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ))
         .add_service(ConnectionServiceServer::new(
             api::connections::ConnectionApi::new(context.clone()),
+        ))
+        .add_service(IdentityProviderServiceServer::new(
+            api::identity_providers::IdentityProviderApi::new(context.clone()),
         ));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })

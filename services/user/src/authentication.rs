@@ -8,7 +8,9 @@ use uuid::Uuid;
 use crate::access::{Acting, Actor, Person};
 use crate::audit::{self, AuditEntry};
 use crate::domain::password;
-use crate::domain::{AccountStatus, Email, PasswordAttempt, RefreshSecret, SessionId, UserId};
+use crate::domain::{
+    AccountStatus, Email, IdentityProvider, PasswordAttempt, RefreshSecret, SessionId, UserId,
+};
 use crate::error::Error;
 use crate::state::AppState;
 use crate::store::accounts::{self, Account};
@@ -62,61 +64,76 @@ pub async fn login(state: &AppState, credentials: Credentials) -> Result<LoggedI
         }
     }
 
+    let mut conn = state.pool.get().await?;
+    let tokens = conn
+        .transaction::<_, Error, _>(async |conn| {
+            open_session(conn, state, &account, &client, None).await
+        })
+        .await?;
+    Ok(LoggedIn { account, tokens })
+}
+
+/// Opens a session for `account` with its first token pair, audited as LOGIN (with the
+/// identity provider, when one vouched for the person), inside the caller's transaction.
+pub async fn open_session(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    account: &Account,
+    client: &ClientDetails,
+    provider: Option<IdentityProvider>,
+) -> Result<TokenPair, Error> {
     let now = Utc::now();
     let session_id = SessionId::generate();
     let refresh = RefreshSecret::generate();
-    let mut conn = state.pool.get().await?;
-    conn.transaction::<_, Error, _>(async |conn| {
-        sessions::insert(
-            conn,
-            &NewSession {
-                id: session_id,
-                user_id: account.id,
-                device: client.device.as_deref(),
-                ip_address: client.address.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                created_at: now,
-                last_used_at: now,
-            },
-        )
-        .await?;
-        refresh_tokens::insert(
-            conn,
-            &NewRefreshToken {
-                id: Uuid::now_v7(),
-                session_id,
-                token_hash: &refresh.hash(),
-                created_at: now,
-                expires_at: state.tokens.refresh_expiry(now),
-            },
-        )
-        .await?;
-        let acting = Acting {
-            actor: Actor::Person(Person {
-                id: account.id,
-                role: account.role,
-                session_id,
-            }),
-            origin: ClientOrigin {
-                address: client.address.clone(),
-                user_agent: client.user_agent.clone(),
-            },
-        };
-        let entry = AuditEntry {
-            action: "LOGIN",
-            resource_type: "session",
-            resource_id: session_id.to_string(),
-            subject: Some(account.id),
-            metadata: serde_json::json!({ "device": client.device }),
-        };
-        audit::record(conn, &acting, entry).await?;
-        Ok(())
-    })
+    sessions::insert(
+        conn,
+        &NewSession {
+            id: session_id,
+            user_id: account.id,
+            device: client.device.as_deref(),
+            ip_address: client.address.as_deref(),
+            user_agent: client.user_agent.as_deref(),
+            created_at: now,
+            last_used_at: now,
+        },
+    )
     .await?;
-    let tokens = state
+    refresh_tokens::insert(
+        conn,
+        &NewRefreshToken {
+            id: Uuid::now_v7(),
+            session_id,
+            token_hash: &refresh.hash(),
+            created_at: now,
+            expires_at: state.tokens.refresh_expiry(now),
+        },
+    )
+    .await?;
+    let acting = Acting {
+        actor: Actor::Person(Person {
+            id: account.id,
+            role: account.role,
+            session_id,
+        }),
+        origin: ClientOrigin {
+            address: client.address.clone(),
+            user_agent: client.user_agent.clone(),
+        },
+    };
+    let entry = AuditEntry {
+        action: "LOGIN",
+        resource_type: "session",
+        resource_id: session_id.to_string(),
+        subject: Some(account.id),
+        metadata: serde_json::json!({
+            "device": client.device,
+            "provider": provider.map(IdentityProvider::as_str),
+        }),
+    };
+    audit::record(conn, &acting, entry).await?;
+    Ok(state
         .tokens
-        .pair(account.id, session_id, account.role, refresh, now);
-    Ok(LoggedIn { account, tokens })
+        .pair(account.id, session_id, account.role, refresh, now))
 }
 
 enum Rotation {

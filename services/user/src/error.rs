@@ -7,8 +7,8 @@ use circle_core::error::{
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
-use crate::domain::AccountStatus;
 use crate::domain::password::HashingError;
+use crate::domain::{AccountStatus, IdentityProvider};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -64,6 +64,12 @@ pub enum Error {
     /// The account has no password: it signs in with an identity provider.
     #[error("the account has no password")]
     PasswordNotSet,
+    /// An identity provider's ID token was refused.
+    #[error("id_token: {0:?}")]
+    IdToken(IdTokenProblem),
+    /// An identity provider's signing keys could not be fetched.
+    #[error("{} is unavailable", .0.as_str())]
+    ProviderUnavailable(IdentityProvider),
     /// A concurrent change won; the caller may retry.
     #[error("aborted: {0}")]
     Aborted(&'static str),
@@ -77,6 +83,18 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Hashing(#[from] HashingError),
+}
+
+/// Why an ID token was refused.
+#[derive(Debug)]
+pub enum IdTokenProblem {
+    Malformed(&'static str),
+    /// No key of the provider has the token's key id, even after a refetch.
+    UnknownKey,
+    BadSignature,
+    Expired,
+    WrongIssuer,
+    WrongAudience,
 }
 
 impl Error {
@@ -163,6 +181,15 @@ impl From<Error> for Status {
                 "PASSWORD_NOT_SET",
                 "the account has no password: sign in with its identity provider",
             ),
+            Error::IdToken(problem) => id_token_refused(problem),
+            Error::ProviderUnavailable(provider) => with_reason(
+                Code::Unavailable,
+                "PROVIDER_UNAVAILABLE",
+                format!(
+                    "the signing keys of {} cannot be fetched: try again later",
+                    provider.as_str()
+                ),
+            ),
             Error::Aborted(message) => with_reason(Code::Aborted, "ABORTED", message),
             Error::RequestIdReused => invalid_argument_with_reason(
                 "request_id",
@@ -192,4 +219,29 @@ fn not_found_field(what: &str, field: &str) -> Status {
     let mut details = ErrorDetails::with_bad_request_violation(field, format!("no such {what}"));
     details.set_error_info("NOT_FOUND", ERROR_DOMAIN, []);
     Status::with_error_details(Code::NotFound, format!("{what} not found"), details)
+}
+
+/// UNAUTHENTICATED naming `id_token`, with a reason per problem.
+fn id_token_refused(problem: IdTokenProblem) -> Status {
+    let (reason, description) = match problem {
+        IdTokenProblem::Malformed(description) => ("ID_TOKEN_MALFORMED", description),
+        IdTokenProblem::UnknownKey => (
+            "ID_TOKEN_UNKNOWN_KEY",
+            "is signed with a key the provider does not publish",
+        ),
+        IdTokenProblem::BadSignature => ("ID_TOKEN_BAD_SIGNATURE", "has an invalid signature"),
+        IdTokenProblem::Expired => ("ID_TOKEN_EXPIRED", "has expired"),
+        IdTokenProblem::WrongIssuer => ("ID_TOKEN_WRONG_ISSUER", "was issued by someone else"),
+        IdTokenProblem::WrongAudience => (
+            "ID_TOKEN_WRONG_AUDIENCE",
+            "was issued for another application",
+        ),
+    };
+    let mut details = ErrorDetails::with_bad_request_violation("id_token", description);
+    details.set_error_info(reason, ERROR_DOMAIN, []);
+    Status::with_error_details(
+        Code::Unauthenticated,
+        format!("id_token: {description}"),
+        details,
+    )
 }

@@ -12,6 +12,7 @@ pub mod config;
 mod connections;
 mod domain;
 mod error;
+mod identity_providers;
 mod interests;
 mod matching;
 mod personality;
@@ -32,6 +33,7 @@ use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
 use circle_proto::user::v1::block_service_server::BlockServiceServer;
 use circle_proto::user::v1::connection_service_server::ConnectionServiceServer;
+use circle_proto::user::v1::identity_provider_service_server::IdentityProviderServiceServer;
 use circle_proto::user::v1::interest_service_server::InterestServiceServer;
 use circle_proto::user::v1::matching_service_server::MatchingServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
@@ -98,6 +100,7 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ),
         verification_code_ttl: config.verification_code_ttl,
         outbox_wake: relay.waker(),
+        identity_providers: identity_providers::Providers::new(&config.identity_providers),
     };
     let server = GrpcServer::bind(config.addr)
         .await
@@ -134,7 +137,11 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             identity.interceptor(),
         ))
         .add_service(ConnectionServiceServer::with_interceptor(
-            api::connections::ConnectionApi::new(state),
+            api::connections::ConnectionApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(IdentityProviderServiceServer::with_interceptor(
+            api::identity_providers::IdentityProviderApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

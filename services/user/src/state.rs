@@ -7,6 +7,7 @@ use circle_core::db::DbPool;
 use circle_core::outbox::{Outbox, Route};
 use tokio::sync::Notify;
 
+use crate::identity_providers::Providers;
 use crate::tokens::TokenIssuer;
 
 /// Facts of this service go to the notification service.
@@ -28,4 +29,5 @@ pub struct AppState {
     pub verification_code_ttl: Duration,
     /// Wakes the outbox relay after a commit that enqueued facts.
     pub outbox_wake: Arc<Notify>,
+    pub identity_providers: Providers,
 }

@@ -8,6 +8,7 @@
 //! ([`assert_migrations_round_trip`]), serving the service under test ([`server`]), the callers
 //! tests speak as ([`principal`]) and assertions on refusals ([`status`]).
 
+pub mod identity_provider;
 mod migrations;
 pub mod principal;
 pub mod server;

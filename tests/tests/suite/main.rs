@@ -6,6 +6,7 @@ mod blocks;
 mod connections;
 mod database;
 mod health;
+mod identity_providers;
 mod interests;
 mod outbox;
 mod personality;

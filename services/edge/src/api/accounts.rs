@@ -38,7 +38,7 @@ impl AccountApi {
 }
 
 /// Where a login or refresh comes from, as told to the user service for the session list.
-fn client_info(origin: &ClientOrigin, device: String) -> user::ClientInfo {
+pub(super) fn client_info(origin: &ClientOrigin, device: String) -> user::ClientInfo {
     user::ClientInfo {
         address: origin.address.clone().unwrap_or_default(),
         user_agent: origin.user_agent.clone().unwrap_or_default(),

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod blocks;
 pub mod connections;
 pub mod diagnostics;
+pub mod identity_providers;
 pub mod interests;
 pub mod personality;
 pub mod profiles;

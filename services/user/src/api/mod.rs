@@ -3,6 +3,7 @@
 pub mod blocks;
 pub mod connections;
 mod convert;
+pub mod identity_providers;
 pub mod interests;
 pub mod matching;
 pub mod personality;

@@ -6,6 +6,7 @@ pub mod ids;
 pub mod interest;
 pub mod password;
 pub mod profile;
+pub mod provider;
 pub mod secrets;
 
 pub use account::{AccountRole, AccountStatus};
@@ -13,4 +14,5 @@ pub use email::Email;
 pub use ids::{ConnectionId, InterestId, PhotoId, SessionId, UserId};
 pub use interest::{InterestCategory, InterestLevel, InterestName};
 pub use password::{NewPassword, PasswordAttempt};
+pub use provider::IdentityProvider;
 pub use secrets::{RefreshSecret, VerificationCode};

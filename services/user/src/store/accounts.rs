@@ -39,6 +39,9 @@ pub struct NewAccount<'a> {
 pub enum AccountUpdate {
     /// The email address was proven: the account becomes ACTIVE.
     EmailVerified { at: DateTime<Utc> },
+    /// An identity provider proved the email of a PENDING account: it becomes ACTIVE, and the
+    /// password set by whoever registered without proving the email is dropped.
+    ClaimedThroughProvider { at: DateTime<Utc> },
     /// The owner set a new password (its Argon2id hash).
     PasswordChanged {
         password_hash: String,
@@ -50,7 +53,7 @@ pub enum AccountUpdate {
 #[diesel(table_name = accounts)]
 struct AccountChangeset {
     status: Option<AccountStatus>,
-    password_hash: Option<String>,
+    password_hash: Option<Option<String>>,
     email_verified_at: Option<Option<DateTime<Utc>>>,
     updated_at: Option<DateTime<Utc>>,
 }
@@ -64,8 +67,14 @@ impl From<AccountUpdate> for AccountChangeset {
                 updated_at: Some(at),
                 ..AccountChangeset::default()
             },
+            AccountUpdate::ClaimedThroughProvider { at } => AccountChangeset {
+                status: Some(AccountStatus::Active),
+                password_hash: Some(None),
+                email_verified_at: Some(Some(at)),
+                updated_at: Some(at),
+            },
             AccountUpdate::PasswordChanged { password_hash, at } => AccountChangeset {
-                password_hash: Some(password_hash),
+                password_hash: Some(Some(password_hash)),
                 updated_at: Some(at),
                 ..AccountChangeset::default()
             },

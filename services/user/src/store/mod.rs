@@ -6,6 +6,7 @@ pub mod blocks;
 pub mod connections;
 pub mod interests;
 pub mod matching;
+pub mod oauth_identities;
 pub mod personality_assessments;
 pub mod photos;
 pub mod profile_interests;

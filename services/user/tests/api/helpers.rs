@@ -61,6 +61,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
             max_backoff: Duration::from_millis(200),
             ..RelayConfig::default()
         },
+        identity_providers: Default::default(),
     };
     customize(&mut config);
     let app = user_service::build(config).await.expect("the app builds");

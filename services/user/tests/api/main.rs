@@ -4,6 +4,7 @@ mod blocks;
 mod connections;
 mod helpers;
 mod identity;
+mod identity_providers;
 mod interests;
 mod login;
 mod matching;
