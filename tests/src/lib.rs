@@ -73,6 +73,15 @@ fn loopback() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 0))
 }
 
+/// Relays that retry quickly, so a test sees facts arrive within a second.
+fn fast_relay() -> RelayConfig {
+    RelayConfig {
+        poll_interval: Duration::from_millis(100),
+        max_backoff: Duration::from_millis(300),
+        batch_size: 64,
+    }
+}
+
 fn url(addr: SocketAddr) -> String {
     format!("http://{addr}")
 }
@@ -139,11 +148,7 @@ impl Suite {
             refresh_token_ttl: Duration::from_secs(86_400),
             verification_code_ttl: Duration::from_secs(900),
             notification_url: notification_url.clone(),
-            relay: RelayConfig {
-                poll_interval: Duration::from_millis(100),
-                max_backoff: Duration::from_millis(300),
-                batch_size: 64,
-            },
+            relay: fast_relay(),
             identity_providers: Default::default(),
         };
         customize(&mut user_config);
@@ -158,6 +163,9 @@ impl Suite {
             addr: loopback(),
             db: suite.db.config("tribe"),
             identity_secret: IDENTITY_SECRET.into(),
+            user_url: url(suite.addr("user")),
+            notification_url: notification_url.clone(),
+            relay: fast_relay(),
         })
         .await
         .expect("tribe service starts");

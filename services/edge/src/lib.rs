@@ -25,6 +25,7 @@ use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::edge::v1::profile_service_server::ProfileServiceServer;
 use circle_proto::edge::v1::session_service_server::SessionServiceServer;
+use circle_proto::edge::v1::tribe_service_server::TribeServiceServer;
 
 pub use crate::config::{Config, LoginRateLimits};
 use crate::rate_limit::LoginLimiter;
@@ -87,7 +88,10 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ))
         .add_service(IdentityProviderServiceServer::new(
             api::identity_providers::IdentityProviderApi::new(context.clone()),
-        ));
+        ))
+        .add_service(TribeServiceServer::new(api::tribes::TribeApi::new(
+            context.clone(),
+        )));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })
 }

@@ -1,13 +1,18 @@
 //! Configuration from the environment, validated once at start.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
-use circle_core::config::{ConfigError, DEV_INTERNAL_TOKEN_SECRET, secret};
+use circle_core::config::{ConfigError, DEV_INTERNAL_TOKEN_SECRET, secret, var_or};
 use circle_core::db::DbConfig;
+use circle_core::outbox::RelayConfig;
 
 /// The port served when `TRIBE_PORT` is unset.
 pub const DEFAULT_PORT: u16 = 50062;
+const DEFAULT_USER_URL: &str = "http://127.0.0.1:50061";
+const DEFAULT_NOTIFICATION_URL: &str = "http://127.0.0.1:50065";
 
+#[derive(Clone, Debug)]
 pub struct Config {
     /// `BIND_HOST` (default 127.0.0.1) and `TRIBE_PORT` (default 50062).
     pub addr: SocketAddr,
@@ -15,6 +20,12 @@ pub struct Config {
     pub db: DbConfig,
     /// `INTERNAL_TOKEN_SECRET`: verifies the identity every call carries.
     pub identity_secret: String,
+    /// `USER_SERVICE_URL`: asked whether people blocked each other.
+    pub user_url: String,
+    /// `NOTIFICATION_SERVICE_URL`: where the outbox relay delivers facts.
+    pub notification_url: String,
+    /// `OUTBOX_POLL_MS` (default 500) and `OUTBOX_MAX_BACKOFF_MS` (default 30000).
+    pub relay: RelayConfig,
 }
 
 impl Config {
@@ -23,6 +34,16 @@ impl Config {
             addr: circle_core::server::bind_addr("TRIBE_PORT", DEFAULT_PORT)?,
             db: DbConfig::from_env("TRIBE_DATABASE_URL", crate::SCHEMA)?,
             identity_secret: secret("INTERNAL_TOKEN_SECRET", DEV_INTERNAL_TOKEN_SECRET)?,
+            user_url: var_or("USER_SERVICE_URL", DEFAULT_USER_URL.to_owned())?,
+            notification_url: var_or(
+                "NOTIFICATION_SERVICE_URL",
+                DEFAULT_NOTIFICATION_URL.to_owned(),
+            )?,
+            relay: RelayConfig {
+                poll_interval: Duration::from_millis(var_or("OUTBOX_POLL_MS", 500)?),
+                max_backoff: Duration::from_millis(var_or("OUTBOX_MAX_BACKOFF_MS", 30_000)?),
+                ..RelayConfig::default()
+            },
         })
     }
 }

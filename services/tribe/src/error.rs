@@ -1,11 +1,12 @@
 //! The service's one error type and how callers see it.
 
 use circle_core::db::StoreError;
-use circle_core::error::{not_found, permission_denied, with_reason};
+use circle_core::error::{invalid_argument, not_found, permission_denied, with_reason};
 use diesel_async::pooled_connection::deadpool::PoolError;
 use tonic::{Code, Status};
+use uuid::Uuid;
 
-use crate::domain::TribeId;
+use crate::domain::{TribeId, UserId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -13,10 +14,43 @@ pub enum Error {
     TribeNotFound(TribeId),
     #[error("tribe {0} is private to its members")]
     PrivateTribe(TribeId),
+    #[error("{user} is not a member of tribe {tribe}")]
+    MemberNotFound { tribe: TribeId, user: UserId },
+    #[error("goal {0} not found")]
+    GoalNotFound(Uuid),
+    #[error("only {who} may do this")]
+    Forbidden {
+        reason: &'static str,
+        who: &'static str,
+    },
+    /// A rule of the domain refuses the request in the tribe's current state.
+    #[error("{message}")]
+    FailedPrecondition {
+        reason: &'static str,
+        message: String,
+    },
+    /// A value that is well-formed alone but not acceptable here.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("request_id was already used for a different request")]
     RequestIdReused,
+    /// The user service could not say whether people blocked each other.
+    #[error("checking blocks failed: {}", .0.message())]
+    BlockCheck(Status),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl Error {
+    pub fn precondition(reason: &'static str, message: impl Into<String>) -> Error {
+        Error::FailedPrecondition {
+            reason,
+            message: message.into(),
+        }
+    }
 }
 
 impl From<diesel::result::Error> for Error {
@@ -36,9 +70,24 @@ impl From<Error> for Status {
         let message = err.to_string();
         match err {
             Error::TribeNotFound(id) => not_found("tribe", id),
+            Error::MemberNotFound { user, .. } => not_found("member", user),
+            Error::GoalNotFound(id) => not_found("goal", id),
             Error::PrivateTribe(_) => permission_denied("PRIVATE_TRIBE", message),
+            Error::Forbidden { reason, .. } => permission_denied(reason, message),
+            Error::FailedPrecondition { reason, message } => {
+                with_reason(Code::FailedPrecondition, reason, message)
+            }
+            Error::Invalid { field, message } => invalid_argument(field, message),
             Error::RequestIdReused => {
                 with_reason(Code::FailedPrecondition, "REQUEST_ID_REUSED", message)
+            }
+            Error::BlockCheck(status) => {
+                tracing::warn!(code = ?status.code(), error = %status.message(), "block check failed");
+                with_reason(
+                    Code::Unavailable,
+                    "BLOCK_CHECK_UNAVAILABLE",
+                    "cannot check blocks right now, retry",
+                )
             }
             Error::Store(err) => err.into(),
         }

@@ -2,12 +2,49 @@
 
 pub mod tribes {
     diesel::table! {
+        tribes.tribe_activities (id) {
+            id -> Uuid,
+            tribe_id -> Uuid,
+            user_id -> Nullable<Uuid>,
+            activity_type -> Text,
+            description -> Text,
+            metadata -> Jsonb,
+            created_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        tribes.tribe_goals (id) {
+            id -> Uuid,
+            tribe_id -> Uuid,
+            title -> Text,
+            description -> Text,
+            created_by -> Uuid,
+            target_date -> Nullable<Timestamptz>,
+            completed_at -> Nullable<Timestamptz>,
+            completed_by -> Nullable<Uuid>,
+            created_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        tribes.tribe_interests (tribe_id, category, name) {
+            tribe_id -> Uuid,
+            category -> Text,
+            name -> Text,
+            is_primary -> Bool,
+        }
+    }
+
+    diesel::table! {
         tribes.tribe_members (tribe_id, user_id) {
             tribe_id -> Uuid,
             user_id -> Uuid,
             role -> Text,
             status -> Text,
             joined_at -> Timestamptz,
+            invited_by -> Nullable<Uuid>,
+            updated_at -> Timestamptz,
         }
     }
 
@@ -23,10 +60,24 @@ pub mod tribes {
             request_id -> Nullable<Uuid>,
             created_at -> Timestamptz,
             updated_at -> Timestamptz,
+            location_name -> Text,
+            latitude -> Nullable<Float8>,
+            longitude -> Nullable<Float8>,
+            member_count -> Int2,
+            last_activity_at -> Timestamptz,
         }
     }
 
+    diesel::joinable!(tribe_activities -> tribes (tribe_id));
+    diesel::joinable!(tribe_goals -> tribes (tribe_id));
+    diesel::joinable!(tribe_interests -> tribes (tribe_id));
     diesel::joinable!(tribe_members -> tribes (tribe_id));
 
-    diesel::allow_tables_to_appear_in_same_query!(tribe_members, tribes,);
+    diesel::allow_tables_to_appear_in_same_query!(
+        tribe_activities,
+        tribe_goals,
+        tribe_interests,
+        tribe_members,
+        tribes,
+    );
 }

@@ -12,3 +12,4 @@ mod outbox;
 mod personality;
 mod profiles;
 mod sessions;
+mod tribes;

@@ -11,6 +11,7 @@ pub mod interests;
 pub mod personality;
 pub mod profiles;
 pub mod sessions;
+pub mod tribes;
 
 use circle_core::auth::{AccessTokenKey, Principal};
 use circle_core::origin::ClientOrigin;

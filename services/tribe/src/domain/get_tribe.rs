@@ -4,27 +4,20 @@
 use circle_core::auth::Principal;
 use diesel_async::AsyncPgConnection;
 
-use super::{Tribe, TribeId, TribePrivacy, UserId};
+use super::create_tribe::details;
+use super::members::require_visible;
+use super::{TribeDetails, TribeId};
 use crate::error::Error;
-use crate::query::{members, tribes};
+use crate::query::tribes;
 
 pub async fn get_tribe(
     conn: &mut AsyncPgConnection,
     viewer: &Principal,
     id: TribeId,
-) -> Result<Tribe, Error> {
+) -> Result<TribeDetails, Error> {
     let tribe = tribes::find(conn, id)
         .await?
         .ok_or(Error::TribeNotFound(id))?;
-    let visible = match (tribe.privacy, viewer) {
-        (TribePrivacy::Public, _) | (TribePrivacy::Private, Principal::Service { .. }) => true,
-        (TribePrivacy::Private, Principal::User { id: user, .. }) => {
-            members::is_active(conn, id, UserId(*user)).await?
-        }
-    };
-    if visible {
-        Ok(tribe)
-    } else {
-        Err(Error::PrivateTribe(id))
-    }
+    require_visible(conn, viewer, &tribe).await?;
+    details(conn, tribe).await
 }

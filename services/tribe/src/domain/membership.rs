@@ -20,3 +20,25 @@ circle_core::text_enum! {
         Removed = "REMOVED",
     }
 }
+
+/// A person's membership as read.
+#[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = crate::schema::tribes::tribe_members, check_for_backend(diesel::pg::Pg))]
+pub struct Member {
+    pub tribe_id: super::TribeId,
+    pub user_id: super::UserId,
+    pub role: MemberRole,
+    pub status: MembershipStatus,
+    pub joined_at: chrono::DateTime<chrono::Utc>,
+    pub invited_by: Option<super::UserId>,
+}
+
+impl Member {
+    pub fn is_active(&self) -> bool {
+        self.status == MembershipStatus::Active
+    }
+
+    pub fn is_creator(&self) -> bool {
+        self.is_active() && self.role == MemberRole::Creator
+    }
+}

@@ -1,16 +1,34 @@
 //! The tribe domain: value types that can hold only valid values, and the service's actions.
 
+mod activity;
+mod blocks;
 mod create_tribe;
+mod facts;
+mod feed;
 mod get_tribe;
+mod goals;
+mod members;
 mod membership;
 mod tribe;
+mod update_tribe;
 
-pub use create_tribe::{NewTribe, create_tribe};
+pub use activity::{Activity, ActivityType};
+pub use blocks::Blocks;
+pub use create_tribe::{NewTribe, create_tribe, details};
+pub use facts::{NOTIFICATION_CONSUMER, OUTBOX};
+pub use feed::list_activities;
 pub use get_tribe::get_tribe;
-pub use membership::{MemberRole, MembershipStatus};
-pub use tribe::{
-    MaxMembers, Tribe, TribeDescription, TribeId, TribeName, TribePrivacy, TribeStatus,
+pub use goals::{Goal, GoalTitle, NewGoal, complete_goal, create_goal, list_goals};
+pub use members::{
+    approve_member, decline_member, dissolve_tribe, invite_member, join_tribe,
+    leave_tribe, list_members, remove_member, transfer_creator_role,
 };
+pub use membership::{Member, MemberRole, MembershipStatus};
+pub use tribe::{
+    GeoPoint, Interest, InterestCategory, Interests, LocationName, MaxMembers, Tribe,
+    TribeDescription, TribeDetails, TribeId, TribeName, TribePrivacy, TribeStatus,
+};
+pub use update_tribe::{TribeUpdate, update_tribe};
 
 circle_core::uuid_id! {
     /// A person, as the user service knows them (no foreign key across services).

@@ -10,7 +10,7 @@ use diesel::serialize::{Output, ToSql};
 use diesel::sql_types::SmallInt;
 
 use super::UserId;
-use crate::schema::tribes::tribes;
+use crate::schema::tribes::{tribe_interests, tribes};
 
 circle_core::uuid_id! {
     /// Identifies a tribe.
@@ -125,6 +125,65 @@ impl FromSql<SmallInt, Pg> for MaxMembers {
     }
 }
 
+impl TribeStatus {
+    /// Whether people may still join, post and set goals.
+    pub fn is_open(self) -> bool {
+        self != TribeStatus::Dissolved
+    }
+
+    /// What a tribe that is not dissolved becomes with `active` members: ACTIVE from four on,
+    /// FORMING below (a membership change is activity, so AT_RISK and INACTIVE end too).
+    pub fn for_member_count(active: i16) -> TribeStatus {
+        if active >= MaxMembers::MIN {
+            TribeStatus::Active
+        } else {
+            TribeStatus::Forming
+        }
+    }
+}
+
+/// A tribe's general location in words: at most 120 characters on one line, possibly empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocationName(String);
+
+impl LocationName {
+    pub const MAX_CHARS: usize = 120;
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        let name = raw.trim();
+        check_text(name, Self::MAX_CHARS, Lines::Single)?;
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A point on earth in WGS84 degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GeoPoint {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+impl GeoPoint {
+    pub fn new(latitude: f64, longitude: f64) -> Result<Self, InvalidValue> {
+        if !(-90.0..=90.0).contains(&latitude) {
+            return Err(InvalidValue("latitude must be from -90 to 90".to_owned()));
+        }
+        if !(-180.0..=180.0).contains(&longitude) {
+            return Err(InvalidValue(
+                "longitude must be from -180 to 180".to_owned(),
+            ));
+        }
+        Ok(Self {
+            latitude,
+            longitude,
+        })
+    }
+}
+
 /// A tribe as read.
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = tribes, check_for_backend(Pg))]
@@ -137,6 +196,91 @@ pub struct Tribe {
     pub max_members: MaxMembers,
     pub creator_id: UserId,
     pub created_at: DateTime<Utc>,
+    pub location_name: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub member_count: i16,
+}
+
+impl Tribe {
+    pub fn location(&self) -> Option<GeoPoint> {
+        Some(GeoPoint {
+            latitude: self.latitude?,
+            longitude: self.longitude?,
+        })
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.member_count >= self.max_members.get()
+    }
+}
+
+circle_core::text_enum! {
+    /// What an interest is about (the user domain's catalog of categories).
+    pub enum InterestCategory {
+        OutdoorAdventures = "OUTDOOR_ADVENTURES",
+        ArtsCulture = "ARTS_CULTURE",
+        FoodDining = "FOOD_DINING",
+        SportsFitness = "SPORTS_FITNESS",
+        GamesEntertainment = "GAMES_ENTERTAINMENT",
+        LearningEducation = "LEARNING_EDUCATION",
+        Technology = "TECHNOLOGY",
+        WellnessMindfulness = "WELLNESS_MINDFULNESS",
+    }
+}
+
+/// An interest a tribe is about.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = tribe_interests, check_for_backend(Pg))]
+pub struct Interest {
+    pub category: InterestCategory,
+    pub name: String,
+    pub is_primary: bool,
+}
+
+/// A tribe's interests: at most 10, names trimmed to 1..=60 characters, no two alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Interests(Vec<Interest>);
+
+impl Interests {
+    pub const MAX: usize = 10;
+    pub const MAX_NAME_CHARS: usize = 60;
+
+    pub fn parse(raw: Vec<Interest>) -> Result<Self, InvalidValue> {
+        if raw.len() > Self::MAX {
+            return Err(InvalidValue(format!("at most {} interests", Self::MAX)));
+        }
+        let mut interests: Vec<Interest> = Vec::with_capacity(raw.len());
+        for interest in raw {
+            let name = interest.name.trim();
+            if name.is_empty() {
+                return Err(InvalidValue("an interest's name must not be empty".to_owned()));
+            }
+            check_text(name, Self::MAX_NAME_CHARS, Lines::Single)?;
+            if interests
+                .iter()
+                .any(|seen| seen.category == interest.category && seen.name == name)
+            {
+                return Err(InvalidValue(format!("{name:?} is listed twice")));
+            }
+            interests.push(Interest {
+                name: name.to_owned(),
+                ..interest
+            });
+        }
+        Ok(Self(interests))
+    }
+
+    pub fn as_slice(&self) -> &[Interest] {
+        &self.0
+    }
+}
+
+/// A tribe with its interests, as callers see it.
+#[derive(Clone, Debug)]
+pub struct TribeDetails {
+    pub tribe: Tribe,
+    pub interests: Vec<Interest>,
 }
 
 #[cfg(test)]
@@ -151,6 +295,35 @@ mod tests {
         for n in [i32::MIN, -1, 0, 3, 9, 65_540] {
             assert!(MaxMembers::try_from(n).is_err(), "{n}");
         }
+    }
+
+    #[test]
+    fn status_follows_the_active_member_count() {
+        assert_eq!(TribeStatus::for_member_count(3), TribeStatus::Forming);
+        assert_eq!(TribeStatus::for_member_count(4), TribeStatus::Active);
+        assert_eq!(TribeStatus::for_member_count(8), TribeStatus::Active);
+    }
+
+    #[test]
+    fn points_stay_on_earth() {
+        assert!(GeoPoint::new(52.5, 13.4).is_ok());
+        assert!(GeoPoint::new(90.5, 0.0).is_err());
+        assert!(GeoPoint::new(0.0, -180.5).is_err());
+        assert!(GeoPoint::new(f64::NAN, 0.0).is_err());
+    }
+
+    #[test]
+    fn interests_are_trimmed_bounded_and_distinct() {
+        let interest = |name: &str| Interest {
+            category: InterestCategory::Technology,
+            name: name.to_owned(),
+            is_primary: false,
+        };
+        let parsed = Interests::parse(vec![interest(" rust "), interest("go")]).unwrap();
+        assert_eq!(parsed.as_slice()[0].name, "rust");
+        assert!(Interests::parse(vec![interest("rust"), interest("rust ")]).is_err());
+        assert!(Interests::parse(vec![interest(" ")]).is_err());
+        assert!(Interests::parse(vec![interest("x"); 11]).is_err());
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Queries of the `tribes` schema. Each takes the connection, so callers compose them in a
 //! transaction.
 
+pub mod activities;
+pub mod goals;
+pub mod interests;
 pub mod members;
 pub mod tribes;

@@ -20,6 +20,23 @@ pub struct NewTribeRow<'a> {
     pub max_members: MaxMembers,
     pub creator_id: UserId,
     pub request_id: Option<Uuid>,
+    pub location_name: &'a str,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub member_count: i16,
+}
+
+/// The fields an update may change; `None` leaves a field as it is.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = tribes, check_for_backend(diesel::pg::Pg))]
+pub struct TribeChanges<'a> {
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub privacy: Option<TribePrivacy>,
+    pub max_members: Option<MaxMembers>,
+    pub location_name: Option<&'a str>,
+    pub latitude: Option<Option<f64>>,
+    pub longitude: Option<Option<f64>>,
 }
 
 /// Inserts the tribe; `None` when its creator already has a tribe with the same request id
@@ -47,6 +64,18 @@ pub async fn find(conn: &mut AsyncPgConnection, id: TribeId) -> QueryResult<Opti
         .optional()
 }
 
+/// The tribe, its row locked until the transaction ends: every change of its membership takes
+/// this lock first, so counting and changing members never interleave.
+pub async fn lock(conn: &mut AsyncPgConnection, id: TribeId) -> QueryResult<Option<Tribe>> {
+    tribes::table
+        .find(id)
+        .for_update()
+        .select(Tribe::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
 pub async fn find_by_request(
     conn: &mut AsyncPgConnection,
     creator: UserId,
@@ -59,4 +88,74 @@ pub async fn find_by_request(
         .first(conn)
         .await
         .optional()
+}
+
+/// Writes the active member count and the status that follows, as activity now.
+pub async fn set_membership(
+    conn: &mut AsyncPgConnection,
+    id: TribeId,
+    member_count: i16,
+    status: TribeStatus,
+) -> QueryResult<Tribe> {
+    diesel::update(tribes::table.find(id))
+        .set((
+            tribes::member_count.eq(member_count),
+            tribes::status.eq(status),
+            tribes::last_activity_at.eq(diesel::dsl::now),
+            tribes::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Tribe::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    id: TribeId,
+    status: TribeStatus,
+) -> QueryResult<Tribe> {
+    diesel::update(tribes::table.find(id))
+        .set((
+            tribes::status.eq(status),
+            tribes::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Tribe::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn set_creator(
+    conn: &mut AsyncPgConnection,
+    id: TribeId,
+    creator: UserId,
+) -> QueryResult<Tribe> {
+    diesel::update(tribes::table.find(id))
+        .set((
+            tribes::creator_id.eq(creator),
+            tribes::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Tribe::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: TribeId,
+    changes: &TribeChanges<'_>,
+) -> QueryResult<Tribe> {
+    diesel::update(tribes::table.find(id))
+        .set((changes, tribes::updated_at.eq(diesel::dsl::now)))
+        .returning(Tribe::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Marks activity now (a goal event); the lifecycle job measures quiet from here.
+pub async fn touch(conn: &mut AsyncPgConnection, id: TribeId) -> QueryResult<()> {
+    diesel::update(tribes::table.find(id))
+        .set(tribes::last_activity_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+        .map(drop)
 }

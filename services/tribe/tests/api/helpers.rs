@@ -2,8 +2,10 @@
 //! services.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use circle_core::auth::{IdentityKey, Principal};
+use circle_core::outbox::RelayConfig;
 use circle_proto::tribe::v1::tribe_service_client::TribeServiceClient;
 use circle_proto::tribe::v1::{CreateTribeRequest, GetTribeRequest, Tribe};
 use circle_testkit::server::{RunningServer, channel};
@@ -23,21 +25,62 @@ pub const TRIBE_SCHEMA: ServiceSchema = ServiceSchema {
     migrations: &MIGRATIONS,
 };
 
+/// The user service answers the tribe service's block checks.
+pub const USER_SCHEMA: ServiceSchema = ServiceSchema {
+    service: "user",
+    schema: user_service::SCHEMA,
+    migrations: &user_service::MIGRATIONS,
+};
+
+/// Nobody listens here: facts stay in the outbox, where tests read them.
+const NO_NOTIFICATION_SERVICE: &str = "http://127.0.0.1:9";
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: TribeServiceClient<Channel>,
     pub identity: IdentityKey,
     pub db: TestDatabase,
     server: RunningServer<tonic::transport::Error>,
+    _users: RunningServer<tonic::transport::Error>,
+}
+
+fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+fn quiet_relay() -> RelayConfig {
+    RelayConfig {
+        poll_interval: Duration::from_secs(3600),
+        max_backoff: Duration::from_secs(3600),
+        batch_size: 64,
+    }
 }
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        let db = TestDatabase::create(&[TRIBE_SCHEMA]).await;
+        let db = TestDatabase::create(&[TRIBE_SCHEMA, USER_SCHEMA]).await;
+        let users = user_service::build(user_service::Config {
+            addr: loopback(),
+            db: db.config("user"),
+            identity_secret: IDENTITY_SECRET.to_owned(),
+            access_token_secret: "tribe-tests-access-token-secret-0123456789abc".to_owned(),
+            access_token_ttl: Duration::from_secs(900),
+            refresh_token_ttl: Duration::from_secs(3600),
+            verification_code_ttl: Duration::from_secs(900),
+            notification_url: NO_NOTIFICATION_SERVICE.to_owned(),
+            relay: quiet_relay(),
+        })
+        .await
+        .expect("building the user service");
+        let user_url = format!("http://{}", users.local_addr());
+        let users = RunningServer::spawn(|shutdown| users.run_until_stopped(shutdown));
         let config = Config {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            addr: loopback(),
             db: db.config("tribe"),
             identity_secret: IDENTITY_SECRET.to_owned(),
+            user_url,
+            notification_url: NO_NOTIFICATION_SERVICE.to_owned(),
+            relay: quiet_relay(),
         };
         let app = build(config).await.expect("building the tribe service");
         let addr = app.local_addr();
@@ -47,7 +90,52 @@ impl TestApp {
             identity: IdentityKey::new(IDENTITY_SECRET),
             db,
             server: RunningServer::spawn(|shutdown| app.run_until_stopped(shutdown)),
+            _users: users,
         }
+    }
+
+    /// `blocker` blocks `blocked`, as the user service stores it (with their accounts).
+    pub async fn block(&self, blocker: &Principal, blocked: &Principal) {
+        let client = self.db.admin_client().await;
+        for person in [blocker, blocked] {
+            let id = user_id(person);
+            client
+                .execute(
+                    "INSERT INTO users.accounts (id, email, password_hash, status) \
+                     VALUES ($1, $2, 'not-a-hash', 'ACTIVE') ON CONFLICT DO NOTHING",
+                    &[&id, &format!("{id}@tribe.test")],
+                )
+                .await
+                .expect("an account");
+        }
+        client
+            .execute(
+                "INSERT INTO users.blocks (blocker_id, blocked_id) VALUES ($1, $2)",
+                &[&user_id(blocker), &user_id(blocked)],
+            )
+            .await
+            .expect("a block");
+    }
+
+    /// `message` as a call of `principal`.
+    pub fn call<T>(&self, principal: &Principal, message: T) -> tonic::Request<T> {
+        self.identity.outgoing(principal, message)
+    }
+
+    /// The topics written to the outbox so far, oldest first.
+    pub async fn outbox_topics(&self) -> Vec<String> {
+        self.db
+            .admin_client()
+            .await
+            .query(
+                "SELECT topic FROM tribes.outbox ORDER BY created_at, id",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
     }
 
     /// Starts shutdown and waits until the server has stopped.
@@ -88,4 +176,45 @@ pub fn new_tribe(name: &str) -> CreateTribeRequest {
         description: "We walk on Sundays.".to_owned(),
         ..Default::default()
     }
+}
+
+/// A tribe client, for calls the helpers above do not wrap.
+pub fn client(app: &TestApp) -> TribeServiceClient<Channel> {
+    app.client.clone()
+}
+
+/// `person` joins `tribe_id`; the member as answered.
+pub async fn join(
+    app: &TestApp,
+    person: &Principal,
+    tribe_id: &str,
+) -> Result<circle_proto::tribe::v1::Member, Status> {
+    let request = circle_proto::tribe::v1::JoinTribeRequest {
+        tribe_id: tribe_id.to_owned(),
+    };
+    let response = client(app).join_tribe(app.call(person, request)).await?;
+    Ok(response.into_inner().member.expect("a member"))
+}
+
+/// A public tribe of `max_members` created by `creator`, joined by `others`.
+pub async fn tribe_with(
+    app: &TestApp,
+    creator: &Principal,
+    max_members: i32,
+    others: &[&Principal],
+) -> Tribe {
+    let tribe = app
+        .create_tribe(
+            creator,
+            CreateTribeRequest {
+                max_members,
+                ..new_tribe("Sunday Hikers")
+            },
+        )
+        .await
+        .expect("the tribe is created");
+    for person in others {
+        join(app, person, &tribe.id).await.expect("joins");
+    }
+    tribe
 }

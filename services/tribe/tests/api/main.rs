@@ -2,7 +2,10 @@
 
 mod create_tribe;
 mod get_tribe;
+mod goals;
 mod helpers;
 mod idempotency;
+mod members;
 mod migrations;
 mod server;
+mod update_tribe;

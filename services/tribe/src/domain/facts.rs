@@ -1,0 +1,97 @@
+//! Facts of the tribe domain, written to the outbox in the transaction of the change and relayed
+//! to the notification service.
+
+use circle_core::db::StoreError;
+use circle_core::outbox::{Outbox, Route};
+use circle_proto::tribe::v1 as proto;
+use diesel_async::AsyncPgConnection;
+
+use super::{Tribe, TribeStatus, UserId};
+use crate::query::members;
+
+pub const OUTBOX: Outbox = Outbox {
+    producer: "tribe",
+    routes: &[Route {
+        topic_prefix: "tribe.",
+        consumer: NOTIFICATION_CONSUMER,
+    }],
+};
+
+/// The consumer name the relay delivers notification facts to.
+pub const NOTIFICATION_CONSUMER: &str = "notification";
+
+pub const MEMBER_JOINED: &str = "tribe.member_joined";
+pub const MEMBER_LEFT: &str = "tribe.member_left";
+pub const MEMBER_REMOVED: &str = "tribe.member_removed";
+pub const TRIBE_FORMED: &str = "tribe.formed";
+pub const TRIBE_ACTIVE: &str = "tribe.active";
+pub const TRIBE_DISSOLVED: &str = "tribe.dissolved";
+
+/// Writes a membership fact about `member`, with the tribe's active members after the change.
+pub async fn membership_changed(
+    conn: &mut AsyncPgConnection,
+    topic: &str,
+    tribe: &Tribe,
+    member: UserId,
+    actor: UserId,
+) -> Result<(), StoreError> {
+    let member_ids = active_ids(conn, tribe).await?;
+    let payload = proto::MembershipChanged {
+        tribe_id: tribe.id.to_string(),
+        tribe_name: tribe.name.clone(),
+        user_id: member.to_string(),
+        actor_id: actor.to_string(),
+        member_ids,
+    };
+    OUTBOX
+        .enqueue(conn, topic, &tribe.id.to_string(), &payload)
+        .await
+        .map(drop)
+}
+
+/// Writes the fact that a tribe was formed (created).
+pub async fn formed(conn: &mut AsyncPgConnection, tribe: &Tribe) -> Result<(), StoreError> {
+    tribe_fact(conn, TRIBE_FORMED, tribe, TribeStatus::Forming).await
+}
+
+/// Writes the fact of a tribe's new status where one is published (active, dissolved); falling
+/// back to FORMING and going INACTIVE are no fact.
+pub async fn status_changed(
+    conn: &mut AsyncPgConnection,
+    tribe: &Tribe,
+    status: TribeStatus,
+) -> Result<(), StoreError> {
+    let topic = match status {
+        TribeStatus::Active => TRIBE_ACTIVE,
+        TribeStatus::Dissolved => TRIBE_DISSOLVED,
+        TribeStatus::Forming | TribeStatus::AtRisk | TribeStatus::Inactive => return Ok(()),
+    };
+    tribe_fact(conn, topic, tribe, status).await
+}
+
+async fn tribe_fact(
+    conn: &mut AsyncPgConnection,
+    topic: &str,
+    tribe: &Tribe,
+    status: TribeStatus,
+) -> Result<(), StoreError> {
+    let member_ids = active_ids(conn, tribe).await?;
+    let payload = proto::TribeStatusChanged {
+        tribe_id: tribe.id.to_string(),
+        tribe_name: tribe.name.clone(),
+        status: proto::TribeStatus::from(status).into(),
+        member_ids,
+    };
+    OUTBOX
+        .enqueue(conn, topic, &tribe.id.to_string(), &payload)
+        .await
+        .map(drop)
+}
+
+async fn active_ids(conn: &mut AsyncPgConnection, tribe: &Tribe) -> Result<Vec<String>, StoreError> {
+    Ok(members::active_ids(conn, tribe.id)
+        .await?
+        .into_iter()
+        .map(|id| id.to_string())
+        .collect())
+}

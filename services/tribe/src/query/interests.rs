@@ -1,0 +1,52 @@
+//! The `tribe_interests` table.
+
+use diesel::QueryResult;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::domain::{Interest, Interests, TribeId};
+use crate::schema::tribes::tribe_interests;
+
+/// Replaces the tribe's interests with `interests`.
+pub async fn replace(
+    conn: &mut AsyncPgConnection,
+    tribe: TribeId,
+    interests: &Interests,
+) -> QueryResult<()> {
+    diesel::delete(tribe_interests::table.filter(tribe_interests::tribe_id.eq(tribe)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = interests
+        .as_slice()
+        .iter()
+        .map(|interest| {
+            (
+                tribe_interests::tribe_id.eq(tribe),
+                tribe_interests::category.eq(interest.category),
+                tribe_interests::name.eq(&interest.name),
+                tribe_interests::is_primary.eq(interest.is_primary),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(tribe_interests::table)
+            .values(rows)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Primary interests first, then by category and name.
+pub async fn of(conn: &mut AsyncPgConnection, tribe: TribeId) -> QueryResult<Vec<Interest>> {
+    tribe_interests::table
+        .filter(tribe_interests::tribe_id.eq(tribe))
+        .order((
+            tribe_interests::is_primary.desc(),
+            tribe_interests::category,
+            tribe_interests::name,
+        ))
+        .select(Interest::as_select())
+        .load(conn)
+        .await
+}
