@@ -495,6 +495,53 @@ impl TribeService for TribeApi {
             next_page_token,
         }))
     }
+
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
+    async fn search_tribes(
+        &self,
+        request: Request<edge::SearchTribesRequest>,
+    ) -> Result<Response<edge::SearchTribesResponse>, Status> {
+        let edge::SearchTribesRequest {
+            near,
+            radius_km,
+            categories,
+            with_free_seats,
+            query,
+            page_size,
+            page_token,
+        } = request.get_ref().clone();
+        let message = tribe::SearchTribesRequest {
+            near,
+            radius_km,
+            categories,
+            with_free_seats,
+            query,
+            page_size,
+            page_token,
+        };
+        let tribe::SearchTribesResponse {
+            tribes,
+            next_page_token,
+        } = pass!(self, request, search_tribes, message);
+        Ok(Response::new(edge::SearchTribesResponse {
+            tribes: tribes
+                .into_iter()
+                .map(|found| {
+                    let tribe::FoundTribe {
+                        tribe,
+                        distance_km,
+                        score,
+                    } = found;
+                    Ok(edge::FoundTribe {
+                        tribe: Some(tribe_out(tribe)?),
+                        distance_km,
+                        score,
+                    })
+                })
+                .collect::<Result<_, Error>>()?,
+            next_page_token,
+        }))
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 mod activity;
 mod blocks;
 mod create_tribe;
+mod discovery;
 mod facts;
 mod feed;
 mod get_tribe;
@@ -16,6 +17,7 @@ pub use activity::{Activity, ActivityType};
 pub use blocks::Blocks;
 pub use create_tribe::{NewTribe, create_tribe, details};
 pub use facts::{NOTIFICATION_CONSUMER, OUTBOX};
+pub use discovery::{Found, RadiusKm, Search, SearchCursor, SearchText, search_tribes};
 pub use feed::list_activities;
 pub use get_tribe::get_tribe;
 pub use goals::{Goal, GoalTitle, NewGoal, complete_goal, create_goal, list_goals};

@@ -185,7 +185,7 @@ impl GeoPoint {
 }
 
 /// A tribe as read.
-#[derive(Clone, Debug, Queryable, Selectable)]
+#[derive(Clone, Debug, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = tribes, check_for_backend(Pg))]
 pub struct Tribe {
     pub id: TribeId,

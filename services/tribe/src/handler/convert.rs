@@ -11,10 +11,10 @@ use circle_proto::user::v1 as user;
 use tonic::Status;
 
 use crate::domain::{
-    Activity, ActivityType, GeoPoint, Goal, GoalTitle, Interest, InterestCategory, Interests,
-    LocationName, MaxMembers, Member, MemberRole, MembershipStatus, NewGoal, NewTribe,
-    TribeDescription, TribeDetails, TribeId, TribeName, TribePrivacy, TribeStatus, TribeUpdate,
-    UserId,
+    Activity, ActivityType, Found, GeoPoint, Goal, GoalTitle, Interest, InterestCategory,
+    Interests, LocationName, MaxMembers, Member, MemberRole, MembershipStatus, NewGoal, NewTribe,
+    RadiusKm, Search, SearchCursor, SearchText, TribeDescription, TribeDetails, TribeId,
+    TribeName, TribePrivacy, TribeStatus, TribeUpdate, UserId,
 };
 
 impl TryFrom<proto::CreateTribeRequest> for NewTribe {
@@ -176,6 +176,61 @@ fn category_to_proto(category: InterestCategory) -> user::InterestCategory {
         InterestCategory::LearningEducation => P::LearningEducation,
         InterestCategory::Technology => P::Technology,
         InterestCategory::WellnessMindfulness => P::WellnessMindfulness,
+    }
+}
+
+/// A search, where its page starts, and the page size.
+pub fn search(
+    request: proto::SearchTribesRequest,
+) -> Result<(Search, Option<SearchCursor>, i64), Status> {
+    let proto::SearchTribesRequest {
+        near,
+        radius_km,
+        categories,
+        with_free_seats,
+        query,
+        page_size: size,
+        page_token,
+    } = request;
+    let near = near.ok_or_else(|| invalid_argument("near", "is required"))?;
+    let common::GeoPoint {
+        latitude,
+        longitude,
+    } = near;
+    let search = Search {
+        near: field("near", GeoPoint::new(latitude, longitude))?,
+        radius: field("radius_km", RadiusKm::new(radius_km))?,
+        categories: categories
+            .into_iter()
+            .map(|category| {
+                category_from_proto(category)
+                    .map_err(|_| invalid_argument("categories", "must be InterestCategory values"))
+            })
+            .collect::<Result<_, _>>()?,
+        with_free_seats,
+        text: field("query", SearchText::parse(&query))?,
+    };
+    let after = match page_token.as_str() {
+        "" => None,
+        token => Some(SearchCursor::decode(token).ok_or_else(|| {
+            invalid_argument("page_token", "is not a token this search returned")
+        })?),
+    };
+    Ok((search, after, page_size(size)?))
+}
+
+impl From<Found> for proto::FoundTribe {
+    fn from(found: Found) -> Self {
+        let Found {
+            tribe,
+            distance_km,
+            score,
+        } = found;
+        proto::FoundTribe {
+            tribe: Some(tribe.into()),
+            distance_km,
+            score,
+        }
     }
 }
 

@@ -334,4 +334,19 @@ impl TribeService for TribeHandler {
             next_page_token: convert::next_page_token(next),
         }))
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn search_tribes(
+        &self,
+        request: Request<proto::SearchTribesRequest>,
+    ) -> Result<Response<proto::SearchTribesResponse>, Status> {
+        caller(&request)?;
+        let (search, after, limit) = convert::search(request.into_inner())?;
+        let (found, next) =
+            domain::search_tribes(&mut *self.conn().await?, &search, after, limit).await?;
+        Ok(Response::new(proto::SearchTribesResponse {
+            tribes: found.into_iter().map(Into::into).collect(),
+            next_page_token: next.map(|cursor| cursor.encode()).unwrap_or_default(),
+        }))
+    }
 }

@@ -1,5 +1,7 @@
 //! The `tribe_interests` table.
 
+use std::collections::HashMap;
+
 use diesel::QueryResult;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -49,4 +51,27 @@ pub async fn of(conn: &mut AsyncPgConnection, tribe: TribeId) -> QueryResult<Vec
         .select(Interest::as_select())
         .load(conn)
         .await
+}
+
+/// The interests of each of `tribes`, in the order [`of`] gives.
+pub async fn of_many(
+    conn: &mut AsyncPgConnection,
+    tribes: &[TribeId],
+) -> QueryResult<HashMap<TribeId, Vec<Interest>>> {
+    let rows: Vec<(TribeId, Interest)> = tribe_interests::table
+        .filter(tribe_interests::tribe_id.eq_any(tribes))
+        .order((
+            tribe_interests::tribe_id,
+            tribe_interests::is_primary.desc(),
+            tribe_interests::category,
+            tribe_interests::name,
+        ))
+        .select((tribe_interests::tribe_id, Interest::as_select()))
+        .load(conn)
+        .await?;
+    let mut by_tribe: HashMap<TribeId, Vec<Interest>> = HashMap::new();
+    for (tribe, interest) in rows {
+        by_tribe.entry(tribe).or_default().push(interest);
+    }
+    Ok(by_tribe)
 }

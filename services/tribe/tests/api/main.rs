@@ -1,6 +1,7 @@
 //! The tribe service over gRPC, each test against a database of its own.
 
 mod create_tribe;
+mod discovery;
 mod get_tribe;
 mod goals;
 mod helpers;

@@ -1,0 +1,2 @@
+DROP INDEX tribes_discovery_text;
+DROP INDEX tribes_discovery_geo;
