@@ -166,6 +166,11 @@ impl Suite {
             user_url: url(suite.addr("user")),
             notification_url: notification_url.clone(),
             relay: fast_relay(),
+            lifecycle: tribe_service::config::Lifecycle {
+                interval: Duration::from_millis(200),
+                at_risk_after: Duration::from_secs(3600),
+                inactive_after: Duration::from_secs(7200),
+            },
         })
         .await
         .expect("tribe service starts");

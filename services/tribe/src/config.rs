@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use circle_core::config::{ConfigError, DEV_INTERNAL_TOKEN_SECRET, secret, var_or};
+use circle_core::config::{ConfigError, DEV_INTERNAL_TOKEN_SECRET, seconds_or, secret, var_or};
 use circle_core::db::DbConfig;
 use circle_core::outbox::RelayConfig;
 
@@ -26,6 +26,17 @@ pub struct Config {
     pub notification_url: String,
     /// `OUTBOX_POLL_MS` (default 500) and `OUTBOX_MAX_BACKOFF_MS` (default 30000).
     pub relay: RelayConfig,
+    /// `TRIBE_LIFECYCLE_INTERVAL_SECS` (default 300), `TRIBE_AT_RISK_AFTER_SECS` (default 7
+    /// days) and `TRIBE_INACTIVE_AFTER_SECS` (default 30 days, more than the first).
+    pub lifecycle: Lifecycle,
+}
+
+/// How often the lifecycle job looks for quiet tribes, and when they are quiet.
+#[derive(Clone, Copy, Debug)]
+pub struct Lifecycle {
+    pub interval: Duration,
+    pub at_risk_after: Duration,
+    pub inactive_after: Duration,
 }
 
 impl Config {
@@ -44,6 +55,30 @@ impl Config {
                 max_backoff: Duration::from_millis(var_or("OUTBOX_MAX_BACKOFF_MS", 30_000)?),
                 ..RelayConfig::default()
             },
+            lifecycle: lifecycle_from_env()?,
         })
     }
+}
+
+fn lifecycle_from_env() -> Result<Lifecycle, ConfigError> {
+    let lifecycle = Lifecycle {
+        interval: seconds_or("TRIBE_LIFECYCLE_INTERVAL_SECS", 300)?,
+        at_risk_after: seconds_or("TRIBE_AT_RISK_AFTER_SECS", 7 * 24 * 3600)?,
+        inactive_after: seconds_or("TRIBE_INACTIVE_AFTER_SECS", 30 * 24 * 3600)?,
+    };
+    if lifecycle.inactive_after <= lifecycle.at_risk_after {
+        return Err(ConfigError::Invalid {
+            name: "TRIBE_INACTIVE_AFTER_SECS".to_owned(),
+            value: lifecycle.inactive_after.as_secs().to_string(),
+            reason: "must be more than TRIBE_AT_RISK_AFTER_SECS".to_owned(),
+        });
+    }
+    if lifecycle.interval.is_zero() {
+        return Err(ConfigError::Invalid {
+            name: "TRIBE_LIFECYCLE_INTERVAL_SECS".to_owned(),
+            value: "0".to_owned(),
+            reason: "must be at least 1".to_owned(),
+        });
+    }
+    Ok(lifecycle)
 }

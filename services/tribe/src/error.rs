@@ -18,6 +18,8 @@ pub enum Error {
     MemberNotFound { tribe: TribeId, user: UserId },
     #[error("goal {0} not found")]
     GoalNotFound(Uuid),
+    #[error("message {0} not found in this tribe")]
+    MessageNotFound(Uuid),
     #[error("only {who} may do this")]
     Forbidden {
         reason: &'static str,
@@ -72,6 +74,7 @@ impl From<Error> for Status {
             Error::TribeNotFound(id) => not_found("tribe", id),
             Error::MemberNotFound { user, .. } => not_found("member", user),
             Error::GoalNotFound(id) => not_found("goal", id),
+            Error::MessageNotFound(id) => not_found("message", id),
             Error::PrivateTribe(_) => permission_denied("PRIVATE_TRIBE", message),
             Error::Forbidden { reason, .. } => permission_denied(reason, message),
             Error::FailedPrecondition { reason, message } => {

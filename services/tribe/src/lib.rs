@@ -37,6 +37,8 @@ pub enum StartError {
     Bind(#[from] std::io::Error),
     #[error("invalid service URL: {0}")]
     ServiceUrl(#[from] tonic::transport::Error),
+    #[error("listening for chat messages: {0}")]
+    Listen(#[from] tokio_postgres::Error),
 }
 
 /// Migrates the schema, connects the pool and binds the server, ready to serve.
@@ -47,25 +49,76 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         circle_core::client::channel(&config.user_url)?,
         identity.clone(),
     );
-    let relay = Relay::new(pool.clone(), identity.clone(), SERVICE, config.relay.clone())
-        .with_consumer(
-            NOTIFICATION_CONSUMER,
-            circle_core::client::channel(&config.notification_url)?,
-        );
+    let relay = Relay::new(
+        pool.clone(),
+        identity.clone(),
+        SERVICE,
+        config.relay.clone(),
+    )
+    .with_consumer(
+        NOTIFICATION_CONSUMER,
+        circle_core::client::channel(&config.notification_url)?,
+    );
+    let lifecycle = LifecycleJob {
+        pool: pool.clone(),
+        config: config.lifecycle,
+    };
+    let hub = domain::Hub::default();
+    let listener = domain::listen(config.db.url.clone(), hub.clone()).await?;
     let server =
         GrpcServer::bind(config.addr)
             .await?
             .add_service(TribeServiceServer::with_interceptor(
-                handler::TribeHandler::new(pool, blocks, relay.waker()),
+                handler::TribeHandler::new(pool, blocks, hub, relay.waker()),
                 identity.interceptor(),
             ));
-    Ok(Application { server, relay })
+    Ok(Application {
+        server,
+        relay,
+        listener,
+        lifecycle,
+    })
 }
 
 /// A bound server and its outbox relay, serving once [`Application::run_until_stopped`] runs.
 pub struct Application {
     server: GrpcServer,
     relay: Relay,
+    /// Hands new chat messages to this instance's followers.
+    listener: tokio::task::JoinHandle<()>,
+    lifecycle: LifecycleJob,
+}
+
+/// Marks quiet tribes AT_RISK and INACTIVE, every interval.
+struct LifecycleJob {
+    pool: circle_core::db::DbPool,
+    config: config::Lifecycle,
+}
+
+impl LifecycleJob {
+    async fn run(self, wake_relay: std::sync::Arc<tokio::sync::Notify>) {
+        let quiet = domain::Quiet {
+            at_risk_after: self.config.at_risk_after,
+            inactive_after: self.config.inactive_after,
+        };
+        let mut ticks = tokio::time::interval(self.config.interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let swept = match self.pool.get().await {
+                Ok(mut conn) => domain::sweep(&mut conn, quiet).await,
+                Err(err) => Err(err.into()),
+            };
+            match swept {
+                Ok(swept) if swept.at_risk + swept.inactive > 0 => {
+                    tracing::info!(?swept, "quiet tribes marked");
+                    wake_relay.notify_one();
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "lifecycle pass failed"),
+            }
+        }
+    }
 }
 
 impl Application {
@@ -80,10 +133,13 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), tonic::transport::Error> {
         let (stop_relay, relay_stopped) = tokio::sync::oneshot::channel::<()>();
+        let lifecycle = tokio::spawn(self.lifecycle.run(self.relay.waker()));
         let relay = tokio::spawn(self.relay.run(async move {
             let _ = relay_stopped.await;
         }));
         let served = self.server.serve(shutdown).await;
+        lifecycle.abort();
+        self.listener.abort();
         let _ = stop_relay.send(());
         if let Err(err) = relay.await {
             tracing::error!(error = %err, "outbox relay task failed");

@@ -45,6 +45,20 @@ pub mod tribes {
             joined_at -> Timestamptz,
             invited_by -> Nullable<Uuid>,
             updated_at -> Timestamptz,
+            read_sent_at -> Nullable<Timestamptz>,
+            read_message_id -> Nullable<Uuid>,
+        }
+    }
+
+    diesel::table! {
+        tribes.tribe_messages (id) {
+            id -> Uuid,
+            tribe_id -> Uuid,
+            user_id -> Nullable<Uuid>,
+            message_type -> Text,
+            content -> Text,
+            metadata -> Jsonb,
+            sent_at -> Timestamptz,
         }
     }
 
@@ -72,12 +86,14 @@ pub mod tribes {
     diesel::joinable!(tribe_goals -> tribes (tribe_id));
     diesel::joinable!(tribe_interests -> tribes (tribe_id));
     diesel::joinable!(tribe_members -> tribes (tribe_id));
+    diesel::joinable!(tribe_messages -> tribes (tribe_id));
 
     diesel::allow_tables_to_appear_in_same_query!(
         tribe_activities,
         tribe_goals,
         tribe_interests,
         tribe_members,
+        tribe_messages,
         tribes,
     );
 }

@@ -8,11 +8,11 @@ use circle_e2e::{SignedIn, Suite};
 use circle_proto::common::v1::GeoPoint;
 use circle_proto::edge::v1::tribe_service_client::TribeServiceClient;
 use circle_proto::edge::v1::{
-    ActivityType, ApproveMemberRequest, CompleteGoalRequest, CreateGoalRequest,
-    CreateTribeRequest, DissolveTribeRequest, GetTribeRequest, InterestCategory,
-    JoinTribeRequest, LeaveTribeRequest, ListActivitiesRequest, ListGoalsRequest,
-    ListMembersRequest, MembershipStatus, RemoveMemberRequest, TransferCreatorRoleRequest, Tribe,
-    TribeInterest, TribePrivacy, TribeStatus,
+    ActivityType, ApproveMemberRequest, CompleteGoalRequest, CreateGoalRequest, CreateTribeRequest,
+    DissolveTribeRequest, GetTribeRequest, InterestCategory, JoinTribeRequest, LeaveTribeRequest,
+    ListActivitiesRequest, ListGoalsRequest, ListMembersRequest, MembershipStatus,
+    RemoveMemberRequest, TransferCreatorRoleRequest, Tribe, TribeInterest, TribePrivacy,
+    TribeStatus,
 };
 use circle_testkit::status::{assert_invalid_field, assert_reason};
 use tonic::transport::Channel;
@@ -78,7 +78,10 @@ async fn a_tribe_forms_fills_and_dissolves_through_the_edge() {
     assert_eq!(tribe.creator_id, ana.user_id);
     assert_eq!(tribe.interests.len(), 1);
     for person in [ben, cleo, dan] {
-        assert_eq!(join(&suite, person, &tribe).await.unwrap(), MembershipStatus::Active);
+        assert_eq!(
+            join(&suite, person, &tribe).await.unwrap(),
+            MembershipStatus::Active
+        );
     }
     let read = tribes(&suite)
         .get_tribe(dan.call(GetTribeRequest {
@@ -151,7 +154,10 @@ async fn a_tribe_forms_fills_and_dissolves_through_the_edge() {
         .into_inner()
         .tribe
         .unwrap();
-    assert_eq!((left.status(), left.member_count), (TribeStatus::Forming, 3));
+    assert_eq!(
+        (left.status(), left.member_count),
+        (TribeStatus::Forming, 3)
+    );
     let refused = tribes(&suite)
         .remove_member(cleo.call(RemoveMemberRequest {
             tribe_id: tribe.id.clone(),
@@ -215,7 +221,10 @@ async fn a_tribe_forms_fills_and_dissolves_through_the_edge() {
         ActivityType::MemberRemoved,
         ActivityType::TribeDissolved,
     ] {
-        assert!(feed.contains(&expected), "{expected:?} missing from {feed:?}");
+        assert!(
+            feed.contains(&expected),
+            "{expected:?} missing from {feed:?}"
+        );
     }
     assert_eq!(feed[0], ActivityType::TribeDissolved);
 
@@ -296,7 +305,10 @@ async fn a_private_tribe_is_its_members_only_and_joined_by_approval() {
         assert_reason(&status, Code::PermissionDenied, "PRIVATE_TRIBE");
     }
 
-    assert_eq!(join(&suite, bo, &tribe).await.unwrap(), MembershipStatus::Pending);
+    assert_eq!(
+        join(&suite, bo, &tribe).await.unwrap(),
+        MembershipStatus::Pending
+    );
     let refused = tribes(&suite)
         .approve_member(bo.call(ApproveMemberRequest {
             tribe_id: tribe.id.clone(),
@@ -346,7 +358,10 @@ async fn a_person_blocked_by_a_member_cannot_join() {
 
     let refused = join(&suite, fay, &tribe).await.unwrap_err();
     assert_reason(&refused, Code::FailedPrecondition, "BLOCKED");
-    assert_eq!(join(&suite, gus, &tribe).await.unwrap(), MembershipStatus::Active);
+    assert_eq!(
+        join(&suite, gus, &tribe).await.unwrap(),
+        MembershipStatus::Active
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -367,7 +382,11 @@ async fn racing_joins_never_overfill_and_refusals_name_their_reason() {
     let admitted = outcomes.iter().filter(|o| o.is_ok()).count();
     assert_eq!(admitted, 3, "{outcomes:?}");
     for outcome in outcomes.into_iter().filter(Result::is_err) {
-        assert_reason(&outcome.unwrap_err(), Code::FailedPrecondition, "TRIBE_FULL");
+        assert_reason(
+            &outcome.unwrap_err(),
+            Code::FailedPrecondition,
+            "TRIBE_FULL",
+        );
     }
 
     let bad = tribes(&suite)

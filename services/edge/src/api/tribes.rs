@@ -5,10 +5,13 @@
 //! The public enums mirror the internal ones value for value (a test below holds them in step),
 //! so enum fields pass through as numbers; messages are translated field by field.
 
+use std::pin::Pin;
+
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::tribe_service_server::TribeService;
 use circle_proto::tribe::v1 as tribe;
 use circle_proto::tribe::v1::tribe_service_client::TribeServiceClient;
+use futures::{Stream, StreamExt};
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
@@ -167,6 +170,40 @@ fn activity_out(a: tribe::Activity) -> edge::Activity {
     }
 }
 
+fn message_out(m: tribe::Message) -> edge::Message {
+    let tribe::Message {
+        id,
+        tribe_id,
+        sender_id,
+        r#type,
+        content,
+        metadata,
+        send_time,
+    } = m;
+    edge::Message {
+        id,
+        tribe_id,
+        sender_id,
+        r#type,
+        content,
+        metadata,
+        send_time,
+    }
+}
+
+fn read_state_out(state: Option<tribe::ReadState>) -> Result<edge::ReadState, Error> {
+    let tribe::ReadState {
+        last_read_message_id,
+        unread_count,
+    } = state.ok_or_else(|| missing("read_state"))?;
+    Ok(edge::ReadState {
+        last_read_message_id,
+        unread_count,
+    })
+}
+
+type MessageStream = Pin<Box<dyn Stream<Item = Result<edge::SubscribeResponse, Status>> + Send>>;
+
 fn goal_out(g: tribe::Goal) -> edge::Goal {
     let tribe::Goal {
         id,
@@ -218,6 +255,8 @@ macro_rules! pass {
 
 #[tonic::async_trait]
 impl TribeService for TribeApi {
+    type SubscribeStream = MessageStream;
+
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
     async fn create_tribe(
         &self,
@@ -298,8 +337,7 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::JoinTribeResponse>, Status> {
         let edge::JoinTribeRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::JoinTribeRequest { tribe_id };
-        let tribe::JoinTribeResponse { member, tribe } =
-            pass!(self, request, join_tribe, message);
+        let tribe::JoinTribeResponse { member, tribe } = pass!(self, request, join_tribe, message);
         Ok(Response::new(edge::JoinTribeResponse {
             member: Some(required_member(member)?),
             tribe: Some(tribe_out(tribe)?),
@@ -542,6 +580,103 @@ impl TribeService for TribeApi {
             next_page_token,
         }))
     }
+
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
+    async fn send_message(
+        &self,
+        request: Request<edge::SendMessageRequest>,
+    ) -> Result<Response<edge::SendMessageResponse>, Status> {
+        let edge::SendMessageRequest {
+            tribe_id,
+            r#type,
+            content,
+        } = request.get_ref().clone();
+        let message = tribe::SendMessageRequest {
+            tribe_id,
+            r#type,
+            content,
+        };
+        let tribe::SendMessageResponse { message } = pass!(self, request, send_message, message);
+        Ok(Response::new(edge::SendMessageResponse {
+            message: Some(message.map(message_out).ok_or_else(|| missing("message"))?),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
+    async fn list_messages(
+        &self,
+        request: Request<edge::ListMessagesRequest>,
+    ) -> Result<Response<edge::ListMessagesResponse>, Status> {
+        let edge::ListMessagesRequest {
+            tribe_id,
+            page_size,
+            page_token,
+        } = request.get_ref().clone();
+        let message = tribe::ListMessagesRequest {
+            tribe_id,
+            page_size,
+            page_token,
+        };
+        let tribe::ListMessagesResponse {
+            messages,
+            next_page_token,
+        } = pass!(self, request, list_messages, message);
+        Ok(Response::new(edge::ListMessagesResponse {
+            messages: messages.into_iter().map(message_out).collect(),
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
+    async fn mark_read(
+        &self,
+        request: Request<edge::MarkReadRequest>,
+    ) -> Result<Response<edge::MarkReadResponse>, Status> {
+        let edge::MarkReadRequest {
+            tribe_id,
+            message_id,
+        } = request.get_ref().clone();
+        let message = tribe::MarkReadRequest {
+            tribe_id,
+            message_id,
+        };
+        let tribe::MarkReadResponse { read_state } = pass!(self, request, mark_read, message);
+        Ok(Response::new(edge::MarkReadResponse {
+            read_state: Some(read_state_out(read_state)?),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
+    async fn get_read_state(
+        &self,
+        request: Request<edge::GetReadStateRequest>,
+    ) -> Result<Response<edge::GetReadStateResponse>, Status> {
+        let edge::GetReadStateRequest { tribe_id } = request.get_ref().clone();
+        let message = tribe::GetReadStateRequest { tribe_id };
+        let tribe::GetReadStateResponse { read_state } =
+            pass!(self, request, get_read_state, message);
+        Ok(Response::new(edge::GetReadStateResponse {
+            read_state: Some(read_state_out(read_state)?),
+        }))
+    }
+
+    /// Passes the tribe service's stream through, message by message.
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
+    async fn subscribe(
+        &self,
+        request: Request<edge::SubscribeRequest>,
+    ) -> Result<Response<Self::SubscribeStream>, Status> {
+        let edge::SubscribeRequest { tribe_id } = request.get_ref().clone();
+        let message = tribe::SubscribeRequest { tribe_id };
+        let inside = pass!(self, request, subscribe, message);
+        let outside = inside.map(|item| {
+            let tribe::SubscribeResponse { message } = item?;
+            Ok(edge::SubscribeResponse {
+                message: message.map(message_out),
+            })
+        });
+        Ok(Response::new(Box::pin(outside)))
+    }
 }
 
 #[cfg(test)]
@@ -552,12 +687,19 @@ mod tests {
     /// Every public enum value has the internal value of the same name and number.
     #[test]
     fn public_enums_mirror_the_internal_ones() {
-        fn check(max: i32, public: impl Fn(i32) -> Option<String>, inside: impl Fn(i32) -> Option<String>) {
+        fn check(
+            max: i32,
+            public: impl Fn(i32) -> Option<String>,
+            inside: impl Fn(i32) -> Option<String>,
+        ) {
             for n in 0..=max + 1 {
                 let (public, inside) = (public(n), inside(n));
                 let suffix = |name: &Option<String>| {
-                    name.as_ref()
-                        .map(|name| name.split_once('_').map(|(_, rest)| rest.to_owned()).unwrap_or_default())
+                    name.as_ref().map(|name| {
+                        name.split_once('_')
+                            .map(|(_, rest)| rest.to_owned())
+                            .unwrap_or_default()
+                    })
                 };
                 assert_eq!(public.is_some(), inside.is_some(), "value {n}");
                 assert_eq!(suffix(&public), suffix(&inside), "value {n}");
@@ -565,14 +707,27 @@ mod tests {
         }
         macro_rules! names {
             ($enum:ty) => {
-                |n: i32| <$enum>::try_from(n).ok().map(|e| e.as_str_name().to_owned())
+                |n: i32| {
+                    <$enum>::try_from(n)
+                        .ok()
+                        .map(|e| e.as_str_name().to_owned())
+                }
             };
         }
         check(5, names!(edge::TribeStatus), names!(tribe::TribeStatus));
         check(2, names!(edge::TribePrivacy), names!(tribe::TribePrivacy));
         check(2, names!(edge::MemberRole), names!(tribe::MemberRole));
-        check(5, names!(edge::MembershipStatus), names!(tribe::MembershipStatus));
+        check(
+            5,
+            names!(edge::MembershipStatus),
+            names!(tribe::MembershipStatus),
+        );
         check(16, names!(edge::ActivityType), names!(tribe::ActivityType));
-        check(8, names!(edge::InterestCategory), names!(user::InterestCategory));
+        check(
+            8,
+            names!(edge::InterestCategory),
+            names!(user::InterestCategory),
+        );
+        check(5, names!(edge::MessageType), names!(tribe::MessageType));
     }
 }

@@ -46,7 +46,10 @@ impl NewTribe {
 
 fn same_interests(stored: &[super::Interest], asked: &Interests) -> bool {
     stored.len() == asked.as_slice().len()
-        && asked.as_slice().iter().all(|interest| stored.contains(interest))
+        && asked
+            .as_slice()
+            .iter()
+            .all(|interest| stored.contains(interest))
 }
 
 pub async fn create_tribe(

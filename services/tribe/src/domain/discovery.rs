@@ -219,7 +219,8 @@ pub async fn search_tribes(
     }
     if !search.categories.is_empty() {
         let words: Vec<&str> = search.categories.iter().map(|c| c.as_str()).collect();
-        query = query.bind::<Array<Text>, _>(words.into_iter().map(str::to_owned).collect::<Vec<_>>());
+        query =
+            query.bind::<Array<Text>, _>(words.into_iter().map(str::to_owned).collect::<Vec<_>>());
     }
     if let Some(cursor) = after {
         query = query

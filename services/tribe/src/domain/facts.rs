@@ -6,6 +6,7 @@ use circle_core::outbox::{Outbox, Route};
 use circle_proto::tribe::v1 as proto;
 use diesel_async::AsyncPgConnection;
 
+use super::chat::{Message, MessageType};
 use super::{Tribe, TribeStatus, UserId};
 use crate::query::members;
 
@@ -25,7 +26,9 @@ pub const MEMBER_LEFT: &str = "tribe.member_left";
 pub const MEMBER_REMOVED: &str = "tribe.member_removed";
 pub const TRIBE_FORMED: &str = "tribe.formed";
 pub const TRIBE_ACTIVE: &str = "tribe.active";
+pub const TRIBE_AT_RISK: &str = "tribe.at_risk";
 pub const TRIBE_DISSOLVED: &str = "tribe.dissolved";
+pub const MESSAGE_POSTED: &str = "tribe.message_posted";
 
 /// Writes a membership fact about `member`, with the tribe's active members after the change.
 pub async fn membership_changed(
@@ -54,8 +57,8 @@ pub async fn formed(conn: &mut AsyncPgConnection, tribe: &Tribe) -> Result<(), S
     tribe_fact(conn, TRIBE_FORMED, tribe, TribeStatus::Forming).await
 }
 
-/// Writes the fact of a tribe's new status where one is published (active, dissolved); falling
-/// back to FORMING and going INACTIVE are no fact.
+/// Writes the fact of a tribe's new status where one is published (active, at risk,
+/// dissolved); falling back to FORMING and going INACTIVE are no fact.
 pub async fn status_changed(
     conn: &mut AsyncPgConnection,
     tribe: &Tribe,
@@ -63,8 +66,9 @@ pub async fn status_changed(
 ) -> Result<(), StoreError> {
     let topic = match status {
         TribeStatus::Active => TRIBE_ACTIVE,
+        TribeStatus::AtRisk => TRIBE_AT_RISK,
         TribeStatus::Dissolved => TRIBE_DISSOLVED,
-        TribeStatus::Forming | TribeStatus::AtRisk | TribeStatus::Inactive => return Ok(()),
+        TribeStatus::Forming | TribeStatus::Inactive => return Ok(()),
     };
     tribe_fact(conn, topic, tribe, status).await
 }
@@ -88,10 +92,49 @@ async fn tribe_fact(
         .map(drop)
 }
 
-async fn active_ids(conn: &mut AsyncPgConnection, tribe: &Tribe) -> Result<Vec<String>, StoreError> {
+async fn active_ids(
+    conn: &mut AsyncPgConnection,
+    tribe: &Tribe,
+) -> Result<Vec<String>, StoreError> {
     Ok(members::active_ids(conn, tribe.id)
         .await?
         .into_iter()
         .map(|id| id.to_string())
         .collect())
+}
+
+/// Writes the fact that `message` was posted, for the active members other than its sender.
+pub async fn message_posted(
+    conn: &mut AsyncPgConnection,
+    tribe: &Tribe,
+    message: &Message,
+) -> Result<(), StoreError> {
+    let sender = message.user_id.map(|id| id.to_string()).unwrap_or_default();
+    let recipient_ids = active_ids(conn, tribe)
+        .await?
+        .into_iter()
+        .filter(|id| *id != sender)
+        .collect();
+    let payload = proto::MessagePosted {
+        tribe_id: tribe.id.to_string(),
+        tribe_name: tribe.name.clone(),
+        message_id: message.id.to_string(),
+        sender_id: sender,
+        r#type: message_type_to_proto(message.message_type).into(),
+        recipient_ids,
+    };
+    OUTBOX
+        .enqueue(conn, MESSAGE_POSTED, &tribe.id.to_string(), &payload)
+        .await
+        .map(drop)
+}
+
+pub fn message_type_to_proto(message_type: MessageType) -> proto::MessageType {
+    match message_type {
+        MessageType::Text => proto::MessageType::Text,
+        MessageType::Image => proto::MessageType::Image,
+        MessageType::System => proto::MessageType::System,
+        MessageType::AiPrompt => proto::MessageType::AiPrompt,
+        MessageType::Event => proto::MessageType::Event,
+    }
 }

@@ -17,7 +17,9 @@ pub async fn list_activities(
     cursor: Option<Cursor>,
     limit: i64,
 ) -> Result<(Vec<Activity>, Option<Cursor>), Error> {
-    let tribe = tribes::find(conn, id).await?.ok_or(Error::TribeNotFound(id))?;
+    let tribe = tribes::find(conn, id)
+        .await?
+        .ok_or(Error::TribeNotFound(id))?;
     require_visible(conn, viewer, &tribe).await?;
     let mut page = activities::page(conn, id, cursor, limit + 1).await?;
     let next = next_cursor(&mut page, limit, |a| Cursor {

@@ -118,7 +118,9 @@ pub async fn complete_goal(
             .tribe_id;
         // The tribe's lock first, as every change of the tribe takes it.
         let tribe = lock_open(conn, tribe_id).await?;
-        let goal = goals::lock(conn, id).await?.ok_or(Error::GoalNotFound(id))?;
+        let goal = goals::lock(conn, id)
+            .await?
+            .ok_or(Error::GoalNotFound(id))?;
         let allowed = (goal.created_by == user || tribe.creator_id == user)
             && members::is_active(conn, tribe_id, user).await?;
         if !allowed {
@@ -157,7 +159,9 @@ pub async fn list_goals(
     cursor: Option<Cursor>,
     limit: i64,
 ) -> Result<(Vec<Goal>, Option<Cursor>), Error> {
-    let tribe = tribes::find(conn, id).await?.ok_or(Error::TribeNotFound(id))?;
+    let tribe = tribes::find(conn, id)
+        .await?
+        .ok_or(Error::TribeNotFound(id))?;
     require_visible(conn, viewer, &tribe).await?;
     let mut page = goals::page(conn, id, cursor, limit + 1).await?;
     let next = next_cursor(&mut page, limit, |g| Cursor {

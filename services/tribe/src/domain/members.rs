@@ -11,13 +11,17 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use super::activity::{self, ActivityType};
 use super::blocks::Blocks;
 use super::facts;
-use super::{Member, MemberRole, MembershipStatus, Tribe, TribeId, TribePrivacy, TribeStatus, UserId};
+use super::{
+    Member, MemberRole, MembershipStatus, Tribe, TribeId, TribePrivacy, TribeStatus, UserId,
+};
 use crate::error::Error;
 use crate::query::{members, tribes};
 
 /// Locks the tribe, which must exist and not be dissolved.
 pub(super) async fn lock_open(conn: &mut AsyncPgConnection, id: TribeId) -> Result<Tribe, Error> {
-    let tribe = tribes::lock(conn, id).await?.ok_or(Error::TribeNotFound(id))?;
+    let tribe = tribes::lock(conn, id)
+        .await?
+        .ok_or(Error::TribeNotFound(id))?;
     if !tribe.status.is_open() {
         return Err(Error::precondition(
             "TRIBE_DISSOLVED",
@@ -74,7 +78,11 @@ async fn admit(
     if tribe.is_full() {
         return Err(Error::precondition(
             "TRIBE_FULL",
-            format!("tribe {} is full ({} members)", tribe.id, tribe.max_members.get()),
+            format!(
+                "tribe {} is full ({} members)",
+                tribe.id,
+                tribe.max_members.get()
+            ),
         ));
     }
     refuse_blocked(conn, blocks, tribe, user).await?;
@@ -380,7 +388,12 @@ pub async fn leave_tribe(
         let tribe = lock_open(conn, id).await?;
         let member = members::find(conn, id, user)
             .await?
-            .filter(|m| matches!(m.status, MembershipStatus::Active | MembershipStatus::Pending))
+            .filter(|m| {
+                matches!(
+                    m.status,
+                    MembershipStatus::Active | MembershipStatus::Pending
+                )
+            })
             .ok_or(Error::MemberNotFound { tribe: id, user })?;
         if member.status == MembershipStatus::Pending {
             members::delete(conn, id, user).await?;
@@ -438,9 +451,21 @@ pub async fn remove_member(
         require_creator(&tribe, creator)?;
         let member = members::find(conn, id, user)
             .await?
-            .filter(|m| matches!(m.status, MembershipStatus::Active | MembershipStatus::Pending))
+            .filter(|m| {
+                matches!(
+                    m.status,
+                    MembershipStatus::Active | MembershipStatus::Pending
+                )
+            })
             .ok_or(Error::MemberNotFound { tribe: id, user })?;
-        members::set_status(conn, id, user, MembershipStatus::Removed, MemberRole::Member).await?;
+        members::set_status(
+            conn,
+            id,
+            user,
+            MembershipStatus::Removed,
+            MemberRole::Member,
+        )
+        .await?;
         let tribe = if member.is_active() {
             recount(conn, &tribe, Some(creator), -1).await?
         } else {
@@ -488,10 +513,22 @@ pub async fn transfer_creator_role(
                 user: successor,
             })?;
         // One creator per tribe (a unique index): step down before the successor steps up.
-        members::set_status(conn, id, creator, MembershipStatus::Active, MemberRole::Member)
-            .await?;
-        members::set_status(conn, id, successor, MembershipStatus::Active, MemberRole::Creator)
-            .await?;
+        members::set_status(
+            conn,
+            id,
+            creator,
+            MembershipStatus::Active,
+            MemberRole::Member,
+        )
+        .await?;
+        members::set_status(
+            conn,
+            id,
+            successor,
+            MembershipStatus::Active,
+            MemberRole::Creator,
+        )
+        .await?;
         let tribe = tribes::set_creator(conn, id, successor).await?;
         activity::record(
             conn,
@@ -540,7 +577,9 @@ pub async fn list_members(
     cursor: Option<Cursor>,
     limit: i64,
 ) -> Result<(Vec<Member>, Option<Cursor>), Error> {
-    let tribe = tribes::find(conn, id).await?.ok_or(Error::TribeNotFound(id))?;
+    let tribe = tribes::find(conn, id)
+        .await?
+        .ok_or(Error::TribeNotFound(id))?;
     require_visible(conn, viewer, &tribe).await?;
     let mut page = members::page(conn, id, cursor, limit + 1).await?;
     let next = next_cursor(&mut page, limit, |m| Cursor {

@@ -2,12 +2,15 @@
 
 mod activity;
 mod blocks;
+mod chat;
 mod create_tribe;
 mod discovery;
 mod facts;
 mod feed;
 mod get_tribe;
 mod goals;
+mod lifecycle;
+mod live;
 mod members;
 mod membership;
 mod tribe;
@@ -15,15 +18,21 @@ mod update_tribe;
 
 pub use activity::{Activity, ActivityType};
 pub use blocks::Blocks;
+pub use chat::{
+    MemberPost, Message, MessageType, ReadState, list_messages, mark_read, may_follow, message,
+    read_state, send_message,
+};
 pub use create_tribe::{NewTribe, create_tribe, details};
-pub use facts::{NOTIFICATION_CONSUMER, OUTBOX};
 pub use discovery::{Found, RadiusKm, Search, SearchCursor, SearchText, search_tribes};
+pub use facts::{NOTIFICATION_CONSUMER, OUTBOX, message_type_to_proto};
 pub use feed::list_activities;
 pub use get_tribe::get_tribe;
 pub use goals::{Goal, GoalTitle, NewGoal, complete_goal, create_goal, list_goals};
+pub use lifecycle::{Quiet, sweep};
+pub use live::{Hub, listen};
 pub use members::{
-    approve_member, decline_member, dissolve_tribe, invite_member, join_tribe,
-    leave_tribe, list_members, remove_member, transfer_creator_role,
+    approve_member, decline_member, dissolve_tribe, invite_member, join_tribe, leave_tribe,
+    list_members, remove_member, transfer_creator_role,
 };
 pub use membership::{Member, MemberRole, MembershipStatus};
 pub use tribe::{

@@ -254,7 +254,9 @@ impl Interests {
         for interest in raw {
             let name = interest.name.trim();
             if name.is_empty() {
-                return Err(InvalidValue("an interest's name must not be empty".to_owned()));
+                return Err(InvalidValue(
+                    "an interest's name must not be empty".to_owned(),
+                ));
             }
             check_text(name, Self::MAX_NAME_CHARS, Lines::Single)?;
             if interests

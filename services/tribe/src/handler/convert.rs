@@ -12,9 +12,10 @@ use tonic::Status;
 
 use crate::domain::{
     Activity, ActivityType, Found, GeoPoint, Goal, GoalTitle, Interest, InterestCategory,
-    Interests, LocationName, MaxMembers, Member, MemberRole, MembershipStatus, NewGoal, NewTribe,
-    RadiusKm, Search, SearchCursor, SearchText, TribeDescription, TribeDetails, TribeId,
-    TribeName, TribePrivacy, TribeStatus, TribeUpdate, UserId,
+    Interests, LocationName, MaxMembers, Member, MemberPost, MemberRole, MembershipStatus, Message,
+    NewGoal, NewTribe, RadiusKm, ReadState, Search, SearchCursor, SearchText, TribeDescription,
+    TribeDetails, TribeId, TribeName, TribePrivacy, TribeStatus, TribeUpdate, UserId,
+    message_type_to_proto,
 };
 
 impl TryFrom<proto::CreateTribeRequest> for NewTribe {
@@ -100,8 +101,10 @@ pub fn tribe_update(request: proto::UpdateTribeRequest) -> Result<(TribeId, Trib
                 });
             }
             "max_members" => {
-                update.max_members =
-                    Some(field("tribe.max_members", MaxMembers::try_from(max_members))?);
+                update.max_members = Some(field(
+                    "tribe.max_members",
+                    MaxMembers::try_from(max_members),
+                )?);
             }
             "location_name" => {
                 update.location_name = Some(field(
@@ -346,16 +349,7 @@ impl From<Activity> for proto::Activity {
             metadata,
             created_at,
         } = activity;
-        let metadata = match metadata {
-            serde_json::Value::Object(map) => map
-                .into_iter()
-                .map(|(key, value)| match value {
-                    serde_json::Value::String(text) => (key, text),
-                    other => (key, other.to_string()),
-                })
-                .collect(),
-            _ => Default::default(),
-        };
+        let metadata = string_map(metadata);
         proto::Activity {
             id: id.to_string(),
             tribe_id: tribe_id.to_string(),
@@ -387,6 +381,67 @@ fn activity_type_to_proto(activity_type: ActivityType) -> proto::ActivityType {
         ActivityType::AiSuggestion => P::AiSuggestion,
         ActivityType::ChallengeCreated => P::ChallengeCreated,
         ActivityType::ChallengeCompleted => P::ChallengeCompleted,
+    }
+}
+
+/// What a member posts: TEXT unless the type says IMAGE; the service's own types are refused.
+pub fn member_post(message_type: i32, content: String) -> Result<MemberPost, Status> {
+    match proto::MessageType::try_from(message_type) {
+        Ok(proto::MessageType::Unspecified | proto::MessageType::Text) => {
+            field("content", MemberPost::text(content))
+        }
+        Ok(proto::MessageType::Image) => field("content", MemberPost::image(content)),
+        Ok(_) | Err(_) => Err(invalid_argument(
+            "type",
+            "members post TEXT or IMAGE; the service posts the others",
+        )),
+    }
+}
+
+impl From<Message> for proto::Message {
+    fn from(message: Message) -> Self {
+        let Message {
+            id,
+            tribe_id,
+            user_id,
+            message_type,
+            content,
+            metadata,
+            sent_at,
+        } = message;
+        proto::Message {
+            id: id.to_string(),
+            tribe_id: tribe_id.to_string(),
+            sender_id: user_id.map(|id| id.to_string()).unwrap_or_default(),
+            r#type: message_type_to_proto(message_type).into(),
+            content,
+            metadata: string_map(metadata),
+            send_time: Some(wire::timestamp(sent_at)),
+        }
+    }
+}
+
+impl From<ReadState> for proto::ReadState {
+    fn from(state: ReadState) -> Self {
+        let ReadState { last_read, unread } = state;
+        proto::ReadState {
+            last_read_message_id: last_read.map(|id| id.to_string()).unwrap_or_default(),
+            unread_count: unread,
+        }
+    }
+}
+
+/// A JSON object's members as strings (what the feed and chat store is a flat object).
+fn string_map(metadata: serde_json::Value) -> std::collections::HashMap<String, String> {
+    match metadata {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .map(|(key, value)| match value {
+                serde_json::Value::String(text) => (key, text),
+                other => (key, other.to_string()),
+            })
+            .collect(),
+        _ => Default::default(),
     }
 }
 

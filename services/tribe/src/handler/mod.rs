@@ -3,31 +3,36 @@
 
 mod convert;
 
+use std::pin::Pin;
 use std::sync::Arc;
 
 use circle_core::auth::{caller, require_user};
 use circle_core::db::{DbConn, DbPool};
 use circle_proto::tribe::v1 as proto;
 use circle_proto::tribe::v1::tribe_service_server::TribeService;
+use futures::{Stream, StreamExt};
 use tokio::sync::Notify;
+use tokio_stream::wrappers::BroadcastStream;
 use tonic::{Request, Response, Status};
 use tracing::field::{Empty, display};
 
-use crate::domain::{self, Blocks, NewGoal, NewTribe, UserId};
+use crate::domain::{self, Blocks, Hub, NewGoal, NewTribe, UserId};
 use crate::error::Error;
 
 pub struct TribeHandler {
     pool: DbPool,
     blocks: Blocks,
+    hub: Hub,
     /// Wakes the outbox relay after a commit that may have written facts.
     outbox_wake: Arc<Notify>,
 }
 
 impl TribeHandler {
-    pub fn new(pool: DbPool, blocks: Blocks, outbox_wake: Arc<Notify>) -> Self {
+    pub fn new(pool: DbPool, blocks: Blocks, hub: Hub, outbox_wake: Arc<Notify>) -> Self {
         Self {
             pool,
             blocks,
+            hub,
             outbox_wake,
         }
     }
@@ -53,8 +58,12 @@ fn record_tribe(id: impl std::fmt::Display) {
     tracing::Span::current().record("tribe_id", display(id));
 }
 
+type MessageStream = Pin<Box<dyn Stream<Item = Result<proto::SubscribeResponse, Status>> + Send>>;
+
 #[tonic::async_trait]
 impl TribeService for TribeHandler {
+    type SubscribeStream = MessageStream;
+
     #[tracing::instrument(skip_all, fields(user_id = Empty, tribe_id = Empty))]
     async fn create_tribe(
         &self,
@@ -123,8 +132,7 @@ impl TribeService for TribeHandler {
         let id = convert::tribe_id(&request.get_ref().tribe_id)?;
         record_tribe(id);
         let mut conn = self.conn().await?;
-        let joined =
-            self.changed(domain::join_tribe(&mut conn, &self.blocks, id, user).await)?;
+        let joined = self.changed(domain::join_tribe(&mut conn, &self.blocks, id, user).await)?;
         let tribe = domain::details(&mut conn, joined.tribe).await?;
         Ok(Response::new(proto::JoinTribeResponse {
             member: Some(joined.member.into()),
@@ -142,14 +150,9 @@ impl TribeService for TribeHandler {
         let id = convert::tribe_id(&tribe_id)?;
         let invitee = convert::user_id(&user_id)?;
         record_tribe(id);
-        let member = domain::invite_member(
-            &mut *self.conn().await?,
-            &self.blocks,
-            id,
-            inviter,
-            invitee,
-        )
-        .await?;
+        let member =
+            domain::invite_member(&mut *self.conn().await?, &self.blocks, id, inviter, invitee)
+                .await?;
         Ok(Response::new(proto::InviteMemberResponse {
             member: Some(member.into()),
         }))
@@ -166,9 +169,8 @@ impl TribeService for TribeHandler {
         let user = convert::user_id(&user_id)?;
         record_tribe(id);
         let mut conn = self.conn().await?;
-        let joined = self.changed(
-            domain::approve_member(&mut conn, &self.blocks, id, creator, user).await,
-        )?;
+        let joined =
+            self.changed(domain::approve_member(&mut conn, &self.blocks, id, creator, user).await)?;
         let tribe = domain::details(&mut conn, joined.tribe).await?;
         Ok(Response::new(proto::ApproveMemberResponse {
             member: Some(joined.member.into()),
@@ -348,5 +350,120 @@ impl TribeService for TribeHandler {
             tribes: found.into_iter().map(Into::into).collect(),
             next_page_token: next.map(|cursor| cursor.encode()).unwrap_or_default(),
         }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = Empty, tribe_id = Empty))]
+    async fn send_message(
+        &self,
+        request: Request<proto::SendMessageRequest>,
+    ) -> Result<Response<proto::SendMessageResponse>, Status> {
+        let sender = person(&request)?;
+        let proto::SendMessageRequest {
+            tribe_id,
+            r#type,
+            content,
+        } = request.into_inner();
+        let id = convert::tribe_id(&tribe_id)?;
+        record_tribe(id);
+        let post = convert::member_post(r#type, content)?;
+        let message =
+            self.changed(domain::send_message(&mut *self.conn().await?, sender, id, post).await)?;
+        Ok(Response::new(proto::SendMessageResponse {
+            message: Some(message.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = Empty, tribe_id = Empty))]
+    async fn list_messages(
+        &self,
+        request: Request<proto::ListMessagesRequest>,
+    ) -> Result<Response<proto::ListMessagesResponse>, Status> {
+        let reader = person(&request)?;
+        let proto::ListMessagesRequest {
+            tribe_id,
+            page_size,
+            page_token,
+        } = request.into_inner();
+        let id = convert::tribe_id(&tribe_id)?;
+        record_tribe(id);
+        let (limit, cursor) = convert::page(page_size, &page_token)?;
+        let (messages, next) =
+            domain::list_messages(&mut *self.conn().await?, reader, id, cursor, limit).await?;
+        Ok(Response::new(proto::ListMessagesResponse {
+            messages: messages.into_iter().map(Into::into).collect(),
+            next_page_token: convert::next_page_token(next),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = Empty, tribe_id = Empty))]
+    async fn mark_read(
+        &self,
+        request: Request<proto::MarkReadRequest>,
+    ) -> Result<Response<proto::MarkReadResponse>, Status> {
+        let reader = person(&request)?;
+        let proto::MarkReadRequest {
+            tribe_id,
+            message_id,
+        } = request.into_inner();
+        let id = convert::tribe_id(&tribe_id)?;
+        record_tribe(id);
+        let message = circle_core::wire::uuid("message_id", &message_id)?;
+        let state = domain::mark_read(&mut *self.conn().await?, reader, id, message).await?;
+        Ok(Response::new(proto::MarkReadResponse {
+            read_state: Some(state.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = Empty, tribe_id = Empty))]
+    async fn get_read_state(
+        &self,
+        request: Request<proto::GetReadStateRequest>,
+    ) -> Result<Response<proto::GetReadStateResponse>, Status> {
+        let reader = person(&request)?;
+        let id = convert::tribe_id(&request.get_ref().tribe_id)?;
+        record_tribe(id);
+        let state = domain::read_state(&mut *self.conn().await?, reader, id).await?;
+        Ok(Response::new(proto::GetReadStateResponse {
+            read_state: Some(state.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = Empty, tribe_id = Empty))]
+    async fn subscribe(
+        &self,
+        request: Request<proto::SubscribeRequest>,
+    ) -> Result<Response<Self::SubscribeStream>, Status> {
+        let follower = person(&request)?;
+        let id = convert::tribe_id(&request.get_ref().tribe_id)?;
+        record_tribe(id);
+        // Subscribed before the check, so nothing posted once the call is answered is missed.
+        let posted = self.hub.subscribe(id);
+        domain::may_follow(&mut *self.conn().await?, follower, id).await?;
+        let pool = self.pool.clone();
+        let stream = BroadcastStream::new(posted).filter_map(move |posted| {
+            let pool = pool.clone();
+            async move {
+                let message = match posted {
+                    Ok(message) => message,
+                    Err(lagged) => {
+                        tracing::warn!(error = %lagged, "a follower fell behind the chat");
+                        return None;
+                    }
+                };
+                let loaded = match pool.get().await {
+                    Ok(mut conn) => domain::message(&mut conn, message).await,
+                    Err(err) => Err(Error::from(err)),
+                };
+                match loaded {
+                    Ok(found) => found.map(|message| {
+                        Ok(proto::SubscribeResponse {
+                            message: Some(message.into()),
+                        })
+                    }),
+                    Err(err) => Some(Err(err.into())),
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(stream)))
     }
 }

@@ -48,7 +48,9 @@ pub async fn page(
         query = query.filter(
             tribe_activities::created_at
                 .lt(at)
-                .or(tribe_activities::created_at.eq(at).and(tribe_activities::id.lt(id))),
+                .or(tribe_activities::created_at
+                    .eq(at)
+                    .and(tribe_activities::id.lt(id))),
         );
     }
     query.load(conn).await

@@ -1,9 +1,11 @@
 //! The `tribe_members` table: who belongs to which tribe.
 
+use chrono::{DateTime, Utc};
 use circle_core::paging::Cursor;
 use diesel::prelude::*;
 use diesel::{OptionalExtension, QueryResult};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
 
 use crate::domain::{Member, MemberRole, MembershipStatus, TribeId, UserId};
 use crate::schema::tribes::tribe_members;
@@ -127,10 +129,50 @@ pub async fn page(
     if let Some(Cursor { at, id }) = cursor {
         let id = UserId(id);
         query = query.filter(
-            tribe_members::joined_at
-                .gt(at)
-                .or(tribe_members::joined_at.eq(at).and(tribe_members::user_id.gt(id))),
+            tribe_members::joined_at.gt(at).or(tribe_members::joined_at
+                .eq(at)
+                .and(tribe_members::user_id.gt(id))),
         );
     }
     query.load(conn).await
+}
+
+/// Moves the member's read position to (`at`, `id`) unless it is there or further already.
+pub async fn advance_read(
+    conn: &mut AsyncPgConnection,
+    tribe: TribeId,
+    user: UserId,
+    at: DateTime<Utc>,
+    id: Uuid,
+) -> QueryResult<()> {
+    diesel::update(tribe_members::table.find((tribe, user)))
+        .filter(
+            tribe_members::read_sent_at
+                .is_null()
+                .or(tribe_members::read_sent_at.lt(at))
+                .or(tribe_members::read_sent_at
+                    .eq(at)
+                    .and(tribe_members::read_message_id.lt(id))),
+        )
+        .set((
+            tribe_members::read_sent_at.eq(at),
+            tribe_members::read_message_id.eq(id),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The (sent_at, id) of the last message the member read.
+pub async fn read_position(
+    conn: &mut AsyncPgConnection,
+    tribe: TribeId,
+    user: UserId,
+) -> QueryResult<Option<(DateTime<Utc>, Uuid)>> {
+    let (at, id): (Option<DateTime<Utc>>, Option<Uuid>) = tribe_members::table
+        .find((tribe, user))
+        .select((tribe_members::read_sent_at, tribe_members::read_message_id))
+        .first(conn)
+        .await?;
+    Ok(at.zip(id))
 }

@@ -5,4 +5,5 @@ pub mod activities;
 pub mod goals;
 pub mod interests;
 pub mod members;
+pub mod messages;
 pub mod tribes;

@@ -159,3 +159,25 @@ pub async fn touch(conn: &mut AsyncPgConnection, id: TribeId) -> QueryResult<()>
         .await
         .map(drop)
 }
+
+/// Up to `limit` tribes in one of `statuses` without activity for `quiet`, locked (skipping
+/// those another transaction holds).
+pub async fn lock_quiet(
+    conn: &mut AsyncPgConnection,
+    statuses: &[TribeStatus],
+    quiet: std::time::Duration,
+    limit: i64,
+) -> QueryResult<Vec<Tribe>> {
+    let quiet = chrono::Duration::from_std(quiet).unwrap_or(chrono::Duration::MAX);
+    let since = chrono::Utc::now() - quiet;
+    tribes::table
+        .filter(tribes::status.eq_any(statuses))
+        .filter(tribes::last_activity_at.lt(since))
+        .order(tribes::last_activity_at)
+        .limit(limit)
+        .for_update()
+        .skip_locked()
+        .select(Tribe::as_select())
+        .load(conn)
+        .await
+}

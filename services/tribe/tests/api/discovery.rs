@@ -45,7 +45,10 @@ async fn tribe(
     .id
 }
 
-async fn search(app: &TestApp, request: SearchTribesRequest) -> Result<SearchTribesResponse, Status> {
+async fn search(
+    app: &TestApp,
+    request: SearchTribesRequest,
+) -> Result<SearchTribesResponse, Status> {
     client(app)
         .search_tribes(app.call(&user(), request))
         .await
@@ -72,7 +75,14 @@ fn names(found: &SearchTribesResponse) -> Vec<String> {
 async fn finds_public_tribes_within_the_radius_nearest_first() {
     let app = TestApp::spawn().await;
     use InterestCategory::*;
-    tribe(&app, "Mitte", "Board games", (52.5206, 13.4094), GamesEntertainment).await;
+    tribe(
+        &app,
+        "Mitte",
+        "Board games",
+        (52.5206, 13.4094),
+        GamesEntertainment,
+    )
+    .await;
     tribe(&app, "Potsdam", "Castles", (52.3906, 13.0645), ArtsCulture).await;
     tribe(&app, "Munich", "Beer", (48.1351, 11.5820), FoodDining).await;
     let private = app
@@ -110,7 +120,11 @@ async fn finds_public_tribes_within_the_radius_nearest_first() {
     let found = search(&app, around_berlin(50.0)).await.unwrap();
     assert_eq!(names(&found), ["Mitte", "Potsdam"]);
     assert!(found.tribes[0].distance_km < 1.0);
-    assert!((found.tribes[1].distance_km - 27.0).abs() < 2.0, "{}", found.tribes[1].distance_km);
+    assert!(
+        (found.tribes[1].distance_km - 27.0).abs() < 2.0,
+        "{}",
+        found.tribes[1].distance_km
+    );
     assert!(found.next_page_token.is_empty());
     assert!(!names(&found).contains(&private.name));
 
@@ -155,7 +169,14 @@ async fn only_tribes_with_free_seats_when_asked() {
         )
         .await
         .unwrap();
-    tribe(&app, "Room to spare", "", (52.53, 13.41), InterestCategory::Technology).await;
+    tribe(
+        &app,
+        "Room to spare",
+        "",
+        (52.53, 13.41),
+        InterestCategory::Technology,
+    )
+    .await;
     // Filled as the membership rules would (they are tested elsewhere).
     app.db
         .admin_client()
@@ -185,9 +206,30 @@ async fn only_tribes_with_free_seats_when_asked() {
 async fn words_match_fuzzily_best_match_first() {
     let app = TestApp::spawn().await;
     use InterestCategory::*;
-    tribe(&app, "Sunday Hikers", "We walk the Grunewald", (52.47, 13.26), OutdoorAdventures).await;
-    tribe(&app, "Hiking and Biking", "Trails around Berlin", (52.52, 13.40), SportsFitness).await;
-    tribe(&app, "Board gamers", "Catan on Fridays", (52.52, 13.41), GamesEntertainment).await;
+    tribe(
+        &app,
+        "Sunday Hikers",
+        "We walk the Grunewald",
+        (52.47, 13.26),
+        OutdoorAdventures,
+    )
+    .await;
+    tribe(
+        &app,
+        "Hiking and Biking",
+        "Trails around Berlin",
+        (52.52, 13.40),
+        SportsFitness,
+    )
+    .await;
+    tribe(
+        &app,
+        "Board gamers",
+        "Catan on Fridays",
+        (52.52, 13.41),
+        GamesEntertainment,
+    )
+    .await;
 
     let found = search(
         &app,
@@ -219,7 +261,14 @@ async fn pages_continue_where_the_last_ended() {
     let app = TestApp::spawn().await;
     for i in 0..5 {
         let place = (BERLIN.0 + 0.01 * f64::from(i), BERLIN.1);
-        tribe(&app, &format!("Tribe {i}"), "", place, InterestCategory::Technology).await;
+        tribe(
+            &app,
+            &format!("Tribe {i}"),
+            "",
+            place,
+            InterestCategory::Technology,
+        )
+        .await;
     }
     let mut seen = Vec::new();
     let mut page_token = String::new();
@@ -241,30 +290,60 @@ async fn pages_continue_where_the_last_ended() {
         }
         page_token = page.next_page_token;
     }
-    assert_eq!(seen, ["Tribe 0", "Tribe 1", "Tribe 2", "Tribe 3", "Tribe 4"]);
+    assert_eq!(
+        seen,
+        ["Tribe 0", "Tribe 1", "Tribe 2", "Tribe 3", "Tribe 4"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_names_its_bad_fields() {
     let app = TestApp::spawn().await;
     let cases = [
-        (SearchTribesRequest { near: None, ..around_berlin(10.0) }, "near"),
-        (SearchTribesRequest { near: at(95.0, 0.0), ..around_berlin(10.0) }, "near"),
+        (
+            SearchTribesRequest {
+                near: None,
+                ..around_berlin(10.0)
+            },
+            "near",
+        ),
+        (
+            SearchTribesRequest {
+                near: at(95.0, 0.0),
+                ..around_berlin(10.0)
+            },
+            "near",
+        ),
         (around_berlin(0.0), "radius_km"),
         (around_berlin(501.0), "radius_km"),
         (
-            SearchTribesRequest { query: "q".repeat(101), ..around_berlin(10.0) },
+            SearchTribesRequest {
+                query: "q".repeat(101),
+                ..around_berlin(10.0)
+            },
             "query",
         ),
         (
-            SearchTribesRequest { categories: vec![42], ..around_berlin(10.0) },
+            SearchTribesRequest {
+                categories: vec![42],
+                ..around_berlin(10.0)
+            },
             "categories",
         ),
         (
-            SearchTribesRequest { page_token: "nope".to_owned(), ..around_berlin(10.0) },
+            SearchTribesRequest {
+                page_token: "nope".to_owned(),
+                ..around_berlin(10.0)
+            },
             "page_token",
         ),
-        (SearchTribesRequest { page_size: -1, ..around_berlin(10.0) }, "page_size"),
+        (
+            SearchTribesRequest {
+                page_size: -1,
+                ..around_berlin(10.0)
+            },
+            "page_size",
+        ),
     ];
     for (request, field) in cases {
         assert_invalid_argument(search(&app, request).await, field);

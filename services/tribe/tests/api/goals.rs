@@ -9,7 +9,12 @@ use tonic::Code;
 
 use crate::helpers::{TestApp, assert_invalid_argument, assert_refused, client, tribe_with, user};
 
-async fn create(app: &TestApp, who: &Principal, tribe_id: &str, title: &str) -> Result<Goal, tonic::Status> {
+async fn create(
+    app: &TestApp,
+    who: &Principal,
+    tribe_id: &str,
+    title: &str,
+) -> Result<Goal, tonic::Status> {
     client(app)
         .create_goal(app.call(
             who,
@@ -47,10 +52,14 @@ async fn members_set_goals_and_their_creators_complete_them() {
         Code::PermissionDenied,
         "NOT_A_MEMBER",
     );
-    let by_ben = create(&app, &ben, &tribe.id, " Climb the Brocken ").await.unwrap();
+    let by_ben = create(&app, &ben, &tribe.id, " Climb the Brocken ")
+        .await
+        .unwrap();
     assert_eq!(by_ben.title, "Climb the Brocken");
     assert!(!by_ben.completed);
-    let also_ben = create(&app, &ben, &tribe.id, "Swim the lake").await.unwrap();
+    let also_ben = create(&app, &ben, &tribe.id, "Swim the lake")
+        .await
+        .unwrap();
 
     assert_refused(
         complete(&app, &cleo, &by_ben).await,
@@ -128,7 +137,10 @@ async fn goals_name_their_bad_fields() {
     let ana = user();
     let tribe = tribe_with(&app, &ana, 8, &[]).await;
     assert_invalid_argument(create(&app, &ana, &tribe.id, "  ").await, "title");
-    assert_invalid_argument(create(&app, &ana, &tribe.id, &"t".repeat(121)).await, "title");
+    assert_invalid_argument(
+        create(&app, &ana, &tribe.id, &"t".repeat(121)).await,
+        "title",
+    );
     assert_invalid_argument(create(&app, &ana, "x", "Fine").await, "tribe_id");
     let past = client(&app)
         .create_goal(app.call(

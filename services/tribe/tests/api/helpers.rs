@@ -12,6 +12,7 @@ use circle_testkit::server::{RunningServer, channel};
 use circle_testkit::{ServiceSchema, TestDatabase};
 use tonic::Status;
 use tonic::transport::Channel;
+use tribe_service::config::Lifecycle;
 use tribe_service::{Config, MIGRATIONS, SCHEMA, build};
 
 pub use circle_testkit::principal::{service, user, user_id};
@@ -32,6 +33,14 @@ pub const USER_SCHEMA: ServiceSchema = ServiceSchema {
     migrations: &user_service::MIGRATIONS,
 };
 
+/// Quiet tribes are looked for every 100 ms; a test makes one quiet by moving its last
+/// activity back by more than these.
+pub const LIFECYCLE: Lifecycle = Lifecycle {
+    interval: Duration::from_millis(100),
+    at_risk_after: Duration::from_secs(3600),
+    inactive_after: Duration::from_secs(7200),
+};
+
 /// Nobody listens here: facts stay in the outbox, where tests read them.
 const NO_NOTIFICATION_SERVICE: &str = "http://127.0.0.1:9";
 
@@ -40,8 +49,16 @@ pub struct TestApp {
     pub client: TribeServiceClient<Channel>,
     pub identity: IdentityKey,
     pub db: TestDatabase,
+    /// What this instance was built from; another instance shares its database.
+    pub config: Config,
     server: RunningServer<tonic::transport::Error>,
     _users: RunningServer<tonic::transport::Error>,
+}
+
+/// A second instance of the service on the same database.
+pub struct Instance {
+    pub client: TribeServiceClient<Channel>,
+    _server: RunningServer<tonic::transport::Error>,
 }
 
 fn loopback() -> SocketAddr {
@@ -81,16 +98,35 @@ impl TestApp {
             user_url,
             notification_url: NO_NOTIFICATION_SERVICE.to_owned(),
             relay: quiet_relay(),
+            lifecycle: LIFECYCLE,
         };
-        let app = build(config).await.expect("building the tribe service");
+        let app = build(config.clone())
+            .await
+            .expect("building the tribe service");
         let addr = app.local_addr();
         TestApp {
             addr,
+            config,
             client: TribeServiceClient::new(channel(addr)),
             identity: IdentityKey::new(IDENTITY_SECRET),
             db,
             server: RunningServer::spawn(|shutdown| app.run_until_stopped(shutdown)),
             _users: users,
+        }
+    }
+
+    /// Starts another instance of the service on the same database.
+    pub async fn another_instance(&self) -> Instance {
+        let app = build(Config {
+            addr: loopback(),
+            ..self.config.clone()
+        })
+        .await
+        .expect("building another tribe service");
+        let addr = app.local_addr();
+        Instance {
+            client: TribeServiceClient::new(channel(addr)),
+            _server: RunningServer::spawn(|shutdown| app.run_until_stopped(shutdown)),
         }
     }
 

@@ -4,9 +4,9 @@
 use circle_core::auth::Principal;
 use circle_proto::tribe::v1::{
     ActivityType, ApproveMemberRequest, CreateTribeRequest, DeclineMemberRequest,
-    InviteMemberRequest, LeaveTribeRequest, ListActivitiesRequest, ListMembersRequest,
-    MemberRole, MembershipStatus, RemoveMemberRequest, TransferCreatorRoleRequest, Tribe,
-    TribePrivacy, TribeStatus,
+    InviteMemberRequest, LeaveTribeRequest, ListActivitiesRequest, ListMembersRequest, MemberRole,
+    MembershipStatus, RemoveMemberRequest, TransferCreatorRoleRequest, Tribe, TribePrivacy,
+    TribeStatus,
 };
 use tonic::Code;
 
@@ -84,8 +84,16 @@ async fn joining_a_public_tribe_makes_an_active_member_on_the_feed_and_in_the_ou
     assert_eq!(
         members(&app, &ben, &tribe).await,
         vec![
-            (id(&ana), MemberRole::Creator as i32, MembershipStatus::Active as i32),
-            (id(&ben), MemberRole::Member as i32, MembershipStatus::Active as i32),
+            (
+                id(&ana),
+                MemberRole::Creator as i32,
+                MembershipStatus::Active as i32
+            ),
+            (
+                id(&ben),
+                MemberRole::Member as i32,
+                MembershipStatus::Active as i32
+            ),
         ]
     );
     assert_eq!(
@@ -114,7 +122,11 @@ async fn a_tribe_is_active_from_four_members_and_forming_below() {
     join(&app, &dan, &tribe.id).await.unwrap();
     let read = app.get_tribe(&ana, &tribe.id).await.unwrap();
     assert_eq!((read.status(), read.member_count), (TribeStatus::Active, 4));
-    assert!(app.outbox_topics().await.contains(&"tribe.active".to_owned()));
+    assert!(
+        app.outbox_topics()
+            .await
+            .contains(&"tribe.active".to_owned())
+    );
 
     let left = client(&app)
         .leave_tribe(app.call(
@@ -128,7 +140,10 @@ async fn a_tribe_is_active_from_four_members_and_forming_below() {
         .into_inner()
         .tribe
         .unwrap();
-    assert_eq!((left.status(), left.member_count), (TribeStatus::Forming, 3));
+    assert_eq!(
+        (left.status(), left.member_count),
+        (TribeStatus::Forming, 3)
+    );
     let feed = activity_types(&app, &ana, &tribe).await;
     assert_eq!(
         feed[..4],
@@ -139,7 +154,10 @@ async fn a_tribe_is_active_from_four_members_and_forming_below() {
             ActivityType::StatusChanged,
         ]
     );
-    assert_eq!(app.outbox_topics().await.last().unwrap(), "tribe.member_left");
+    assert_eq!(
+        app.outbox_topics().await.last().unwrap(),
+        "tribe.member_left"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -149,12 +167,8 @@ async fn fifty_racing_joins_fill_exactly_the_three_free_seats() {
     let tribe = tribe_with(&app, &creator, 4, &[]).await;
 
     let joiners: Vec<Principal> = (0..50).map(|_| user()).collect();
-    let outcomes = futures::future::join_all(
-        joiners
-            .iter()
-            .map(|person| join(&app, person, &tribe.id)),
-    )
-    .await;
+    let outcomes =
+        futures::future::join_all(joiners.iter().map(|person| join(&app, person, &tribe.id))).await;
 
     let joined = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
     assert_eq!(joined, 3, "{outcomes:?}");
@@ -262,7 +276,12 @@ async fn an_invitation_lets_someone_into_a_private_tribe() {
         "NOT_A_MEMBER",
     );
     assert_invalid_argument(invite(&ana, &ana).await, "user_id");
-    let invited = invite(&ana, &ben).await.unwrap().into_inner().member.unwrap();
+    let invited = invite(&ana, &ben)
+        .await
+        .unwrap()
+        .into_inner()
+        .member
+        .unwrap();
     assert_eq!(invited.status(), MembershipStatus::Pending);
     assert_eq!(invited.invited_by, id(&ana));
     assert_refused(
@@ -273,7 +292,10 @@ async fn an_invitation_lets_someone_into_a_private_tribe() {
 
     let joined = join(&app, &ben, &tribe.id).await.unwrap();
     assert_eq!(joined.status(), MembershipStatus::Active);
-    assert_eq!(app.get_tribe(&ben, &tribe.id).await.unwrap().member_count, 2);
+    assert_eq!(
+        app.get_tribe(&ben, &tribe.id).await.unwrap().member_count,
+        2
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -308,16 +330,29 @@ async fn the_creator_hands_the_role_over_before_leaving() {
         Code::FailedPrecondition,
         "CREATOR_MUST_TRANSFER",
     );
-    assert_refused(transfer(&ben, &ben).await, Code::PermissionDenied, "NOT_CREATOR");
+    assert_refused(
+        transfer(&ben, &ben).await,
+        Code::PermissionDenied,
+        "NOT_CREATOR",
+    );
     assert_refused(transfer(&ana, &cleo).await, Code::NotFound, "NOT_FOUND");
 
-    let handed = transfer(&ana, &ben).await.unwrap().into_inner().tribe.unwrap();
+    let handed = transfer(&ana, &ben)
+        .await
+        .unwrap()
+        .into_inner()
+        .tribe
+        .unwrap();
     assert_eq!(handed.creator_id, id(&ben));
     let left = leave(&ana).await.unwrap().into_inner().tribe.unwrap();
     assert_eq!(left.member_count, 1);
     assert_eq!(
         members(&app, &ben, &tribe).await,
-        vec![(id(&ben), MemberRole::Creator as i32, MembershipStatus::Active as i32)]
+        vec![(
+            id(&ben),
+            MemberRole::Creator as i32,
+            MembershipStatus::Active as i32
+        )]
     );
     assert_refused(leave(&ana).await, Code::NotFound, "NOT_FOUND");
     // Someone who left may come back to a public tribe.
@@ -341,11 +376,23 @@ async fn only_the_creator_removes_and_the_removed_need_an_invitation_back() {
         async move { c.remove_member(request).await }
     };
 
-    assert_refused(remove(&ben, &cleo).await, Code::PermissionDenied, "NOT_CREATOR");
+    assert_refused(
+        remove(&ben, &cleo).await,
+        Code::PermissionDenied,
+        "NOT_CREATOR",
+    );
     assert_invalid_argument(remove(&ana, &ana).await, "user_id");
-    let after = remove(&ana, &cleo).await.unwrap().into_inner().tribe.unwrap();
+    let after = remove(&ana, &cleo)
+        .await
+        .unwrap()
+        .into_inner()
+        .tribe
+        .unwrap();
     assert_eq!(after.member_count, 2);
-    assert_eq!(app.outbox_topics().await.last().unwrap(), "tribe.member_removed");
+    assert_eq!(
+        app.outbox_topics().await.last().unwrap(),
+        "tribe.member_removed"
+    );
     assert_refused(remove(&ana, &cleo).await, Code::NotFound, "NOT_FOUND");
 
     assert_refused(
@@ -401,7 +448,10 @@ async fn people_who_blocked_each_other_do_not_meet_in_a_tribe() {
         Code::FailedPrecondition,
         "BLOCKED",
     );
-    assert_eq!(app.get_tribe(&ana, &tribe.id).await.unwrap().member_count, 2);
+    assert_eq!(
+        app.get_tribe(&ana, &tribe.id).await.unwrap().member_count,
+        2
+    );
     join(&app, &user(), &tribe.id).await.unwrap();
 }
 

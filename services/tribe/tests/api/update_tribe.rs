@@ -124,16 +124,24 @@ async fn the_creator_changes_only_what_the_mask_names() {
         description: "not this".to_owned(),
         privacy: TribePrivacy::Private.into(),
         max_members: 6,
-        interests: vec![interest(InterestCategory::SportsFitness, "trail running", true)],
+        interests: vec![interest(
+            InterestCategory::SportsFitness,
+            "trail running",
+            true,
+        )],
         ..Default::default()
     };
 
-    let updated = update(&ana, changes.clone(), &["name", "privacy", "max_members", "interests"])
-        .await
-        .unwrap()
-        .into_inner()
-        .tribe
-        .unwrap();
+    let updated = update(
+        &ana,
+        changes.clone(),
+        &["name", "privacy", "max_members", "interests"],
+    )
+    .await
+    .unwrap()
+    .into_inner()
+    .tribe
+    .unwrap();
     assert_eq!(updated.name, "Monday Hikers");
     assert_eq!(updated.description, tribe.description);
     assert_eq!(updated.privacy(), TribePrivacy::Private);
@@ -175,7 +183,10 @@ async fn the_creator_changes_only_what_the_mask_names() {
         .into_inner()
         .activities;
     assert_eq!(feed[0].r#type(), ActivityType::TribeUpdated);
-    assert_eq!(feed[0].metadata["fields"], "name,privacy,max_members,interests");
+    assert_eq!(
+        feed[0].metadata["fields"],
+        "name,privacy,max_members,interests"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -220,7 +231,11 @@ async fn the_creator_dissolves_a_tribe_for_good() {
     let dissolved = dissolve(&ana).await.unwrap().into_inner().tribe.unwrap();
     assert_eq!(dissolved.status(), TribeStatus::Dissolved);
     assert_eq!(app.outbox_topics().await.last().unwrap(), "tribe.dissolved");
-    assert_refused(dissolve(&ana).await, Code::FailedPrecondition, "TRIBE_DISSOLVED");
+    assert_refused(
+        dissolve(&ana).await,
+        Code::FailedPrecondition,
+        "TRIBE_DISSOLVED",
+    );
     assert_refused(
         join(&app, &user(), &tribe.id).await,
         Code::FailedPrecondition,
