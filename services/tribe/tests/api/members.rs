@@ -331,10 +331,11 @@ async fn the_creator_hands_the_role_over_before_leaving() {
         "CREATOR_MUST_TRANSFER",
     );
     assert_refused(
-        transfer(&ben, &ben).await,
+        transfer(&ben, &ana).await,
         Code::PermissionDenied,
         "NOT_CREATOR",
     );
+    assert_invalid_argument(transfer(&ana, &ana).await, "user_id");
     assert_refused(transfer(&ana, &cleo).await, Code::NotFound, "NOT_FOUND");
 
     let handed = transfer(&ana, &ben)
