@@ -12,4 +12,5 @@ mod outbox;
 mod personality;
 mod profiles;
 mod sessions;
+mod tribe_chat;
 mod tribes;
