@@ -6,13 +6,14 @@ use std::time::Duration;
 
 use circle_e2e::{SignedIn, Suite};
 use circle_proto::common::v1::GeoPoint;
+use circle_proto::edge::v1::block_service_client::BlockServiceClient;
 use circle_proto::edge::v1::tribe_service_client::TribeServiceClient;
 use circle_proto::edge::v1::{
-    ActivityType, ApproveMemberRequest, CompleteGoalRequest, CreateGoalRequest, CreateTribeRequest,
-    DissolveTribeRequest, GetTribeRequest, InterestCategory, JoinTribeRequest, LeaveTribeRequest,
-    ListActivitiesRequest, ListGoalsRequest, ListMembersRequest, MembershipStatus,
-    RemoveMemberRequest, TransferCreatorRoleRequest, Tribe, TribeInterest, TribePrivacy,
-    TribeStatus,
+    ActivityType, ApproveMemberRequest, BlockUserRequest, CompleteGoalRequest, CreateGoalRequest,
+    CreateTribeRequest, DissolveTribeRequest, GetTribeRequest, InterestCategory, JoinTribeRequest,
+    LeaveTribeRequest, ListActivitiesRequest, ListGoalsRequest, ListMembersRequest,
+    MembershipStatus, RemoveMemberRequest, TransferCreatorRoleRequest, Tribe, TribeInterest,
+    TribePrivacy, TribeStatus, UnblockUserRequest,
 };
 use circle_testkit::status::{assert_invalid_field, assert_reason};
 use tonic::transport::Channel;
@@ -341,25 +342,30 @@ async fn a_person_blocked_by_a_member_cannot_join() {
     let p = people(&suite, &["eve", "fay", "gus"]).await;
     let (eve, fay, gus) = (&p[0], &p[1], &p[2]);
     let tribe = create(&suite, eve, hikers()).await;
-    // The block as the user service stores it; the tribe service asks the real user service.
-    suite
-        .db
-        .admin_client()
+    // Eve blocks Fay through the edge; the tribe service asks the user service about it.
+    BlockServiceClient::new(suite.channel("edge"))
+        .block_user(eve.call(BlockUserRequest {
+            user_id: fay.user_id.clone(),
+        }))
         .await
-        .execute(
-            "INSERT INTO users.blocks (blocker_id, blocked_id) VALUES ($1, $2)",
-            &[
-                &eve.user_id.parse::<uuid::Uuid>().unwrap(),
-                &fay.user_id.parse::<uuid::Uuid>().unwrap(),
-            ],
-        )
-        .await
-        .unwrap();
+        .expect("the block");
 
     let refused = join(&suite, fay, &tribe).await.unwrap_err();
     assert_reason(&refused, Code::FailedPrecondition, "BLOCKED");
     assert_eq!(
         join(&suite, gus, &tribe).await.unwrap(),
+        MembershipStatus::Active
+    );
+
+    // Lifted, the block no longer stands between them.
+    BlockServiceClient::new(suite.channel("edge"))
+        .unblock_user(eve.call(UnblockUserRequest {
+            user_id: fay.user_id.clone(),
+        }))
+        .await
+        .expect("the unblock");
+    assert_eq!(
+        join(&suite, fay, &tribe).await.unwrap(),
         MembershipStatus::Active
     );
 }
