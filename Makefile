@@ -61,8 +61,9 @@ tools: ## Install grpcurl, buf and kubernetes-validate into .local/bin
 build: ## Build every crate (debug)
 	cargo build --workspace
 
-bench: ## Matchmaking benchmark: 1k/10k/100k generated people vs random and greedy groupings (release)
+bench: ## Benchmarks (release): matchmaking vs random and greedy groupings; GetProfile vs bare Echo through the edge
 	cargo bench -p circle-matching --bench matching
+	$(DB_ENV); cargo run --release -p circle-e2e --bin profile-bench
 
 db-up: ## Start/prepare Postgres and print the export lines (eval "$$(make -s db-up)")
 	@scripts/db.sh up
