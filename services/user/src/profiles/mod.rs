@@ -17,7 +17,7 @@ use crate::store::profiles::{self, MatchingChanges, PersonalChanges, ProfileRow,
 use crate::store::{accounts, blocks};
 
 /// An in-app photo keeps the profile authentic this long after its upload.
-const AUTHENTIC_FOR: Months = Months::new(12);
+pub const AUTHENTIC_FOR: Months = Months::new(12);
 
 /// A profile as one caller may see it: the private parts are absent from a public view.
 #[derive(Clone, Debug)]

@@ -11,7 +11,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::domain::{ConnectionId, UserId};
-use crate::schema::users::{accounts, blocks, connect_again, connections, social_profiles};
+use crate::profiles::AUTHENTIC_FOR;
+use crate::schema::users::{
+    accounts, blocks, connect_again, connections, profile_photos, social_profiles,
+};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = connections, check_for_backend(diesel::pg::Pg))]
@@ -125,38 +128,59 @@ pub async fn blocks_among(
         .await?)
 }
 
-/// How each of `ids` that has a social profile appears now.
+/// A person's preferred name, first name and face card URL.
+type ProfileLook = (UserId, Option<String>, Option<String>, Option<String>);
+
+/// How each of `ids` appears now: the name they go by (preferred, else first), their face
+/// card's URL, and whether an in-app photo of theirs is recent enough to be authentic. People
+/// with no profile and no photo have no entry.
 pub async fn snapshots(
     conn: &mut AsyncPgConnection,
     ids: &[UserId],
 ) -> Result<HashMap<UserId, Snapshot>, StoreError> {
-    let profiles: Vec<(UserId, Option<String>, Option<String>)> = social_profiles::table
+    let profiles: Vec<ProfileLook> = social_profiles::table
+        .left_join(
+            profile_photos::table.on(profile_photos::id
+                .nullable()
+                .eq(social_profiles::current_face_card_photo_id)),
+        )
         .filter(social_profiles::user_id.eq_any(ids))
         .select((
             social_profiles::user_id,
             social_profiles::preferred_name,
             social_profiles::first_name,
+            profile_photos::image_url.nullable(),
         ))
         .load(conn)
         .await?;
-    Ok(profiles
-        .into_iter()
-        .map(|(id, preferred_name, first_name)| {
-            let name = [preferred_name, first_name]
-                .into_iter()
-                .flatten()
-                .map(|name| name.trim().to_owned())
-                .find(|name| !name.is_empty());
-            (
-                id,
-                Snapshot {
-                    name,
-                    face_card_url: None,
-                    photo_authentic: false,
-                },
-            )
-        })
-        .collect())
+    let newest_in_app: Vec<(UserId, Option<DateTime<Utc>>)> = profile_photos::table
+        .filter(profile_photos::user_id.eq_any(ids))
+        .filter(profile_photos::taken_in_app)
+        .group_by(profile_photos::user_id)
+        .select((
+            profile_photos::user_id,
+            diesel::dsl::max(profile_photos::created_at),
+        ))
+        .load(conn)
+        .await?;
+    let mut snapshots: HashMap<UserId, Snapshot> = HashMap::new();
+    for (id, preferred_name, first_name, face_card_url) in profiles {
+        let name = [preferred_name, first_name]
+            .into_iter()
+            .flatten()
+            .map(|name| name.trim().to_owned())
+            .find(|name| !name.is_empty());
+        let snapshot = snapshots.entry(id).or_default();
+        snapshot.name = name;
+        snapshot.face_card_url = face_card_url;
+    }
+    let now = Utc::now();
+    for (id, newest) in newest_in_app {
+        let authentic_until = newest.and_then(|at| at.checked_add_months(AUTHENTIC_FOR));
+        snapshots.entry(id).or_default().photo_authentic =
+            authentic_until.is_some_and(|until| until > now);
+    }
+    Ok(snapshots)
 }
 
 /// Connections, each with its owner's wish about the person met.

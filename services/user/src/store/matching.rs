@@ -9,7 +9,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::domain::{AccountStatus, InterestCategory, InterestId, InterestLevel, UserId};
 use crate::schema::users::{
-    accounts, blocks, interests, internal_metrics, matching_profiles, profile_interests,
+    accounts, blocks, connect_again, interests, internal_metrics, matching_profiles,
+    profile_interests,
 };
 
 /// The matching fields of one person who opted in, with their reliability figures (absent
@@ -96,8 +97,9 @@ pub async fn interests_of(
         .await?)
 }
 
-/// Whom each of `people` must not be matched with: everyone they blocked or who blocked them.
-/// People with nobody to avoid have no entry.
+/// Whom each of `people` must not be matched with: everyone they blocked or who blocked them,
+/// and everyone either of them said they do not want to connect again with. People with
+/// nobody to avoid have no entry.
 pub async fn avoid_lists(
     conn: &mut AsyncPgConnection,
     people: &[UserId],
@@ -112,10 +114,20 @@ pub async fn avoid_lists(
         .select((blocks::blocker_id, blocks::blocked_id))
         .load(conn)
         .await?;
+    let refusals: Vec<(UserId, UserId)> = connect_again::table
+        .filter(connect_again::wants.eq(false))
+        .filter(
+            connect_again::owner_id
+                .eq_any(people)
+                .or(connect_again::connected_id.eq_any(people)),
+        )
+        .select((connect_again::owner_id, connect_again::connected_id))
+        .load(conn)
+        .await?;
     let mut lists: HashMap<UserId, Vec<UserId>> = HashMap::new();
-    for (blocker, blocked) in pairs {
-        lists.entry(blocker).or_default().push(blocked);
-        lists.entry(blocked).or_default().push(blocker);
+    for (one, other) in pairs.into_iter().chain(refusals) {
+        lists.entry(one).or_default().push(other);
+        lists.entry(other).or_default().push(one);
     }
     for list in lists.values_mut() {
         list.sort_by_key(UserId::as_uuid);

@@ -708,3 +708,113 @@ async fn lists_page_through_every_connection_once() {
         assert_invalid_field(&status, field);
     }
 }
+
+/// Adds a photo of `who` taken `days_ago`, returning its id.
+async fn add_photo(app: &TestApp, who: &Person, url: &str, in_app: bool, days_ago: i32) -> Uuid {
+    let (id, user_id): (Uuid, Uuid) = (Uuid::now_v7(), who.id.parse().unwrap());
+    app.execute(
+        "INSERT INTO users.profile_photos (id, user_id, request_id, image_url, taken_in_app, created_at) \
+         VALUES ($1, $2, $1, $3, $4, now() - make_interval(days => $5))",
+        &[&id, &user_id, &url, &in_app, &days_ago],
+    )
+    .await;
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshots_keep_the_face_card_and_authenticity_of_that_time() {
+    let app = spawn_app().await;
+    let ana = person(&app, "ana@example.com").await;
+    let ben = person(&app, "ben@example.com").await;
+    set_profile(&app, &ana, Some("Ana"), None).await;
+    set_profile(&app, &ben, Some("Ben"), None).await;
+    let card = add_photo(&app, &ana, "https://cdn.test/ana-card.png", true, 3).await;
+    let ana_id: Uuid = ana.id.parse().unwrap();
+    app.execute(
+        "UPDATE users.social_profiles SET current_face_card_photo_id = $1 WHERE user_id = $2",
+        &[&card, &ana_id],
+    )
+    .await;
+    // Ben's only in-app photo is older than the twelve months authenticity lasts.
+    add_photo(&app, &ben, "https://cdn.test/ben-old.png", true, 400).await;
+    add_photo(&app, &ben, "https://cdn.test/ben-upload.png", false, 1).await;
+    record(&app, &event_service(), &new_event(), &[&ana, &ben])
+        .await
+        .unwrap();
+
+    let with_ana = connection_with(&app, &ben, &ana).await;
+    assert_eq!(
+        with_ana.snapshot_face_card_url,
+        "https://cdn.test/ana-card.png"
+    );
+    assert!(with_ana.was_photo_authentic);
+    let with_ben = connection_with(&app, &ana, &ben).await;
+    assert_eq!(with_ben.snapshot_face_card_url, "");
+    assert!(!with_ben.was_photo_authentic);
+
+    // Later changes to Ana's photos do not touch what Ben's memory book recorded.
+    app.execute("DELETE FROM users.profile_photos WHERE id = $1", &[&card])
+        .await;
+    let kept = connection_with(&app, &ben, &ana).await;
+    assert_eq!(kept.snapshot_face_card_url, "https://cdn.test/ana-card.png");
+    assert!(kept.was_photo_authentic);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn not_wanting_to_connect_again_puts_both_on_each_others_avoid_list() {
+    use circle_proto::user::v1::matching_service_client::MatchingServiceClient;
+
+    let app = spawn_app().await;
+    let ana = person(&app, "ana@example.com").await;
+    let ben = person(&app, "ben@example.com").await;
+    let cy = person(&app, "cy@example.com").await;
+    for who in [&ana, &ben, &cy] {
+        let id: Uuid = who.id.parse().unwrap();
+        app.execute(
+            "INSERT INTO users.matching_profiles (user_id, opted_in) VALUES ($1, true)",
+            &[&id],
+        )
+        .await;
+    }
+    record(&app, &event_service(), &new_event(), &[&ana, &ben, &cy])
+        .await
+        .unwrap();
+    say_connect_again(&app, &ana, &ben, pb::ConnectAgain::No).await;
+    say_connect_again(&app, &ana, &cy, pb::ConnectAgain::Yes).await;
+
+    let avoid = |candidates: &[pb::MatchingCandidate], who: &Person| {
+        let mut list = candidates
+            .iter()
+            .find(|candidate| candidate.user_id == who.id)
+            .expect("an eligible candidate")
+            .avoid_user_ids
+            .clone();
+        list.sort();
+        list
+    };
+    let batch = |ids: Vec<String>| {
+        let mut client = MatchingServiceClient::new(app.channel.clone());
+        let request = app.request(
+            &service("tribe"),
+            pb::BatchGetMatchingCandidatesRequest { user_ids: ids },
+        );
+        async move {
+            client
+                .batch_get_matching_candidates(request)
+                .await
+                .expect("the matching engine reads candidates")
+                .into_inner()
+                .candidates
+        }
+    };
+    let candidates = batch(vec![ana.id.clone(), ben.id.clone(), cy.id.clone()]).await;
+    assert_eq!(avoid(&candidates, &ana), vec![ben.id.clone()]);
+    assert_eq!(avoid(&candidates, &ben), vec![ana.id.clone()]);
+    assert!(avoid(&candidates, &cy).is_empty(), "a yes avoids nobody");
+
+    // Withdrawing the no takes them off again.
+    say_connect_again(&app, &ana, &ben, pb::ConnectAgain::Unspecified).await;
+    let candidates = batch(vec![ana.id.clone(), ben.id.clone()]).await;
+    assert!(avoid(&candidates, &ana).is_empty());
+    assert!(avoid(&candidates, &ben).is_empty());
+}
