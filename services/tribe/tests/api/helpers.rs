@@ -86,6 +86,7 @@ impl TestApp {
             verification_code_ttl: Duration::from_secs(900),
             notification_url: NO_NOTIFICATION_SERVICE.to_owned(),
             relay: quiet_relay(),
+            identity_providers: Default::default(),
         })
         .await
         .expect("building the user service");
