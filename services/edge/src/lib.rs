@@ -22,8 +22,10 @@ use circle_proto::edge::v1::connection_service_server::ConnectionServiceServer;
 use circle_proto::edge::v1::diagnostics_service_server::DiagnosticsServiceServer;
 use circle_proto::edge::v1::identity_provider_service_server::IdentityProviderServiceServer;
 use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
+use circle_proto::edge::v1::moderation_service_server::ModerationServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::edge::v1::profile_service_server::ProfileServiceServer;
+use circle_proto::edge::v1::report_service_server::ReportServiceServer;
 use circle_proto::edge::v1::session_service_server::SessionServiceServer;
 use circle_proto::edge::v1::tribe_service_server::TribeServiceServer;
 
@@ -91,7 +93,13 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ))
         .add_service(TribeServiceServer::new(api::tribes::TribeApi::new(
             context.clone(),
-        )));
+        )))
+        .add_service(ReportServiceServer::new(api::reports::ReportApi::new(
+            context.clone(),
+        )))
+        .add_service(ModerationServiceServer::new(
+            api::moderation::ModerationApi::new(context.clone()),
+        ));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })
 }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use circle_core::db::StoreError;
+use circle_core::paging::Cursor;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -82,4 +83,47 @@ pub async fn record(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Which entries an audit query wants: about a person (as actor or subject), about a
+/// resource, or both at once.
+#[derive(Debug)]
+pub struct AuditFilter {
+    pub user: Option<UserId>,
+    pub resource: Option<(String, String)>,
+}
+
+/// Up to `limit` entries matching `filter`, newest first, after `after`.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &AuditFilter,
+    after: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut query = audit_log::table
+        .select(AuditRecord::as_select())
+        .order((audit_log::created_at.desc(), audit_log::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(user) = filter.user {
+        let user = user.as_uuid();
+        query = query.filter(
+            audit_log::actor_id
+                .eq(user)
+                .or(audit_log::subject_id.eq(user)),
+        );
+    }
+    if let Some((resource_type, resource_id)) = &filter.resource {
+        query = query
+            .filter(audit_log::resource_type.eq(resource_type.clone()))
+            .filter(audit_log::resource_id.eq(resource_id.clone()));
+    }
+    if let Some(Cursor { at, id }) = after {
+        query = query.filter(
+            audit_log::created_at
+                .lt(at)
+                .or(audit_log::created_at.eq(at).and(audit_log::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn).await?)
 }

@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod admin;
 mod api;
 mod audit;
 mod authentication;
@@ -15,6 +16,7 @@ mod error;
 mod identity_providers;
 mod interests;
 mod matching;
+mod moderation;
 mod personality;
 mod profiles;
 mod registration;
@@ -31,13 +33,16 @@ use circle_core::auth::IdentityKey;
 use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
+use circle_proto::user::v1::admin_service_server::AdminServiceServer;
 use circle_proto::user::v1::block_service_server::BlockServiceServer;
 use circle_proto::user::v1::connection_service_server::ConnectionServiceServer;
 use circle_proto::user::v1::identity_provider_service_server::IdentityProviderServiceServer;
 use circle_proto::user::v1::interest_service_server::InterestServiceServer;
 use circle_proto::user::v1::matching_service_server::MatchingServiceServer;
+use circle_proto::user::v1::moderation_service_server::ModerationServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::user::v1::profile_service_server::ProfileServiceServer;
+use circle_proto::user::v1::report_service_server::ReportServiceServer;
 use circle_proto::user::v1::session_service_server::SessionServiceServer;
 use circle_proto::user::v1::user_service_server::UserServiceServer;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
@@ -141,7 +146,19 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             identity.interceptor(),
         ))
         .add_service(IdentityProviderServiceServer::with_interceptor(
-            api::identity_providers::IdentityProviderApi::new(state),
+            api::identity_providers::IdentityProviderApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(ReportServiceServer::with_interceptor(
+            api::moderation::ModerationApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(ModerationServiceServer::with_interceptor(
+            api::moderation::ModerationApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(AdminServiceServer::with_interceptor(
+            api::admin::AdminApi::new(state),
             identity.interceptor(),
         ));
     tracing::info!(addr = %server.local_addr(), "user service bound");

@@ -210,6 +210,23 @@ pub mod users {
     }
 
     diesel::table! {
+        users.reports (id) {
+            id -> Uuid,
+            reporter_id -> Uuid,
+            reported_id -> Uuid,
+            category -> Text,
+            comments -> Text,
+            request_id -> Nullable<Text>,
+            status -> Text,
+            created_at -> Timestamptz,
+            resolved_at -> Nullable<Timestamptz>,
+            resolved_by -> Nullable<Uuid>,
+            outcome -> Nullable<Text>,
+            action -> Nullable<Text>,
+        }
+    }
+
+    diesel::table! {
         users.sessions (id) {
             id -> Uuid,
             user_id -> Uuid,
@@ -273,6 +290,7 @@ pub mod users {
         profile_interests,
         profile_photos,
         refresh_tokens,
+        reports,
         sessions,
         social_profiles,
     );

@@ -2,12 +2,14 @@
 //! loopback gRPC, each on its own schema of a fresh Postgres database.
 
 mod accounts;
+mod audit;
 mod blocks;
 mod connections;
 mod database;
 mod health;
 mod identity_providers;
 mod interests;
+mod moderation;
 mod outbox;
 mod personality;
 mod profiles;

@@ -8,8 +8,10 @@ pub mod connections;
 pub mod diagnostics;
 pub mod identity_providers;
 pub mod interests;
+pub mod moderation;
 pub mod personality;
 pub mod profiles;
+pub mod reports;
 pub mod sessions;
 pub mod tribes;
 

@@ -1,11 +1,13 @@
 //! The gRPC face of the service: check the caller, convert the request, call the domain.
 
+pub mod admin;
 pub mod blocks;
 pub mod connections;
 mod convert;
 pub mod identity_providers;
 pub mod interests;
 pub mod matching;
+pub mod moderation;
 pub mod personality;
 pub mod profiles;
 pub mod sessions;

@@ -7,6 +7,7 @@ pub mod interest;
 pub mod password;
 pub mod profile;
 pub mod provider;
+pub mod report;
 pub mod secrets;
 
 pub use account::{AccountRole, AccountStatus};

@@ -47,6 +47,17 @@ pub enum AccountUpdate {
         password_hash: String,
         at: DateTime<Utc>,
     },
+    /// An admin gave the account another role.
+    RoleChanged {
+        role: AccountRole,
+        at: DateTime<Utc>,
+    },
+    /// An admin or a moderation decision moved the account to `status`; DELETED also
+    /// stamps the deletion time.
+    StatusChanged {
+        status: AccountStatus,
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(AsChangeset, Default)]
@@ -54,6 +65,8 @@ pub enum AccountUpdate {
 struct AccountChangeset {
     status: Option<AccountStatus>,
     password_hash: Option<Option<String>>,
+    role: Option<AccountRole>,
+    deleted_at: Option<Option<DateTime<Utc>>>,
     email_verified_at: Option<Option<DateTime<Utc>>>,
     updated_at: Option<DateTime<Utc>>,
 }
@@ -72,9 +85,21 @@ impl From<AccountUpdate> for AccountChangeset {
                 password_hash: Some(None),
                 email_verified_at: Some(Some(at)),
                 updated_at: Some(at),
+                ..AccountChangeset::default()
             },
             AccountUpdate::PasswordChanged { password_hash, at } => AccountChangeset {
                 password_hash: Some(Some(password_hash)),
+                updated_at: Some(at),
+                ..AccountChangeset::default()
+            },
+            AccountUpdate::RoleChanged { role, at } => AccountChangeset {
+                role: Some(role),
+                updated_at: Some(at),
+                ..AccountChangeset::default()
+            },
+            AccountUpdate::StatusChanged { status, at } => AccountChangeset {
+                status: Some(status),
+                deleted_at: (status == AccountStatus::Deleted).then_some(Some(at)),
                 updated_at: Some(at),
                 ..AccountChangeset::default()
             },

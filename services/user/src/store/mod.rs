@@ -12,5 +12,6 @@ pub mod photos;
 pub mod profile_interests;
 pub mod profiles;
 pub mod refresh_tokens;
+pub mod reports;
 pub mod sessions;
 pub mod verification_codes;

@@ -1,5 +1,6 @@
 //! The user service over gRPC, against a database of its own per test.
 
+mod admin;
 mod blocks;
 mod connections;
 mod helpers;
@@ -9,6 +10,7 @@ mod interests;
 mod login;
 mod matching;
 mod migrations;
+mod moderation;
 mod personality;
 mod photos;
 mod profiles;

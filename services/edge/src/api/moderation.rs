@@ -1,0 +1,339 @@
+//! circle.edge.v1.ModerationService: the admins' moderation queue, account roles and statuses,
+//! and the audit log. Whether the caller is an admin is decided by the user service.
+
+use circle_proto::edge::v1 as edge;
+use circle_proto::edge::v1::moderation_service_server::ModerationService;
+use circle_proto::user::v1 as user;
+use circle_proto::user::v1::admin_service_client::AdminServiceClient;
+use circle_proto::user::v1::moderation_service_client::ModerationServiceClient;
+use tonic::transport::Channel;
+use tonic::{Request, Response, Status};
+
+use super::Context;
+use super::reports::category_outside;
+use crate::error::Error;
+use crate::translate;
+use crate::upstream::USER;
+use crate::validate;
+
+pub struct ModerationApi {
+    context: Context,
+    moderation: ModerationServiceClient<Channel>,
+    admin: AdminServiceClient<Channel>,
+}
+
+impl ModerationApi {
+    pub fn new(context: Context) -> Self {
+        Self {
+            moderation: ModerationServiceClient::new(context.upstream.user()),
+            admin: AdminServiceClient::new(context.upstream.user()),
+            context,
+        }
+    }
+}
+
+fn status_inside(status: i32) -> user::ReportStatus {
+    use edge::ReportStatus as In;
+    use user::ReportStatus as Out;
+    match In::try_from(status) {
+        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
+        Ok(In::Open) => Out::Open,
+        Ok(In::Resolved) => Out::Resolved,
+    }
+}
+
+fn status_outside(status: i32) -> edge::ReportStatus {
+    use edge::ReportStatus as Out;
+    use user::ReportStatus as In;
+    match In::try_from(status) {
+        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
+        Ok(In::Open) => Out::Open,
+        Ok(In::Resolved) => Out::Resolved,
+    }
+}
+
+fn action_inside(action: i32) -> user::ModerationAction {
+    use edge::ModerationAction as In;
+    use user::ModerationAction as Out;
+    match In::try_from(action) {
+        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
+        Ok(In::None) => Out::None,
+        Ok(In::Suspend) => Out::Suspend,
+        Ok(In::Ban) => Out::Ban,
+    }
+}
+
+fn action_outside(action: i32) -> edge::ModerationAction {
+    use edge::ModerationAction as Out;
+    use user::ModerationAction as In;
+    match In::try_from(action) {
+        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
+        Ok(In::None) => Out::None,
+        Ok(In::Suspend) => Out::Suspend,
+        Ok(In::Ban) => Out::Ban,
+    }
+}
+
+fn role_inside(role: i32) -> user::UserRole {
+    use edge::AccountRole as In;
+    use user::UserRole as Out;
+    match In::try_from(role) {
+        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
+        Ok(In::User) => Out::User,
+        Ok(In::TribeCreator) => Out::TribeCreator,
+        Ok(In::Admin) => Out::Admin,
+    }
+}
+
+fn account_status_inside(status: i32) -> user::UserStatus {
+    use edge::AccountStatus as In;
+    use user::UserStatus as Out;
+    match In::try_from(status) {
+        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
+        Ok(In::Pending) => Out::Pending,
+        Ok(In::Active) => Out::Active,
+        Ok(In::Inactive) => Out::Inactive,
+        Ok(In::Suspended) => Out::Suspended,
+        Ok(In::Deleted) => Out::Deleted,
+    }
+}
+
+fn report(report: user::Report) -> edge::Report {
+    let user::Report {
+        id,
+        reporter_id,
+        reported_user_id,
+        category,
+        comments,
+        status,
+        create_time,
+        resolve_time,
+        resolver_id,
+        outcome,
+        action,
+    } = report;
+    edge::Report {
+        id,
+        reporter_id,
+        reported_user_id,
+        category: category_outside(category).into(),
+        comments,
+        status: status_outside(status).into(),
+        create_time,
+        resolve_time,
+        resolver_id,
+        outcome,
+        action: action_outside(action).into(),
+    }
+}
+
+fn audit_entry(entry: user::AuditEntry) -> edge::AuditEntry {
+    let user::AuditEntry {
+        id,
+        actor_id,
+        actor_service,
+        action,
+        resource_type,
+        resource_id,
+        subject_id,
+        ip_address,
+        user_agent,
+        metadata,
+        create_time,
+    } = entry;
+    edge::AuditEntry {
+        id,
+        actor_id,
+        actor_service,
+        action,
+        resource_type,
+        resource_id,
+        subject_id,
+        ip_address,
+        user_agent,
+        metadata,
+        create_time,
+    }
+}
+
+fn required_report(report: Option<user::Report>) -> Result<user::Report, Error> {
+    report.ok_or(Error::Contract {
+        service: USER,
+        missing: "report",
+    })
+}
+
+#[tonic::async_trait]
+impl ModerationService for ModerationApi {
+    #[tracing::instrument(skip_all, fields(user_id))]
+    async fn list_reports(
+        &self,
+        request: Request<edge::ListReportsRequest>,
+    ) -> Result<Response<edge::ListReportsResponse>, Status> {
+        let person = self.context.person(&request)?;
+        let edge::ListReportsRequest {
+            status,
+            page_size,
+            page_token,
+        } = request.into_inner();
+        validate::page_size(page_size)?;
+        let message = user::ListReportsRequest {
+            status: status_inside(status).into(),
+            page_size,
+            page_token,
+        };
+        let user::ListReportsResponse {
+            reports,
+            next_page_token,
+        } = self
+            .context
+            .upstream
+            .call(
+                USER,
+                &self.moderation,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.list_reports(r).await },
+            )
+            .await?;
+        Ok(Response::new(edge::ListReportsResponse {
+            reports: reports.into_iter().map(report).collect(),
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id))]
+    async fn resolve_report(
+        &self,
+        request: Request<edge::ResolveReportRequest>,
+    ) -> Result<Response<edge::ResolveReportResponse>, Status> {
+        let person = self.context.person(&request)?;
+        let edge::ResolveReportRequest {
+            report_id,
+            outcome,
+            action,
+        } = request.into_inner();
+        validate::required("report_id", &report_id)?;
+        let message = user::ResolveReportRequest {
+            report_id,
+            outcome,
+            action: action_inside(action).into(),
+        };
+        let user::ResolveReportResponse { report: resolved } = self
+            .context
+            .upstream
+            .call(
+                USER,
+                &self.moderation,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.resolve_report(r).await },
+            )
+            .await?;
+        Ok(Response::new(edge::ResolveReportResponse {
+            report: Some(report(required_report(resolved)?)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id))]
+    async fn change_user_role(
+        &self,
+        request: Request<edge::ChangeUserRoleRequest>,
+    ) -> Result<Response<edge::ChangeUserRoleResponse>, Status> {
+        let person = self.context.person(&request)?;
+        let edge::ChangeUserRoleRequest { user_id, role } = request.into_inner();
+        validate::required("user_id", &user_id)?;
+        let message = user::ChangeUserRoleRequest {
+            user_id,
+            role: role_inside(role).into(),
+        };
+        let user::ChangeUserRoleResponse { user } = self
+            .context
+            .upstream
+            .call(
+                USER,
+                &self.admin,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.change_user_role(r).await },
+            )
+            .await?;
+        Ok(Response::new(edge::ChangeUserRoleResponse {
+            account: Some(translate::required_account(user)?),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id))]
+    async fn change_user_status(
+        &self,
+        request: Request<edge::ChangeUserStatusRequest>,
+    ) -> Result<Response<edge::ChangeUserStatusResponse>, Status> {
+        let person = self.context.person(&request)?;
+        let edge::ChangeUserStatusRequest {
+            user_id,
+            status,
+            reason,
+        } = request.into_inner();
+        validate::required("user_id", &user_id)?;
+        let message = user::ChangeUserStatusRequest {
+            user_id,
+            status: account_status_inside(status).into(),
+            reason,
+        };
+        let user::ChangeUserStatusResponse { user } = self
+            .context
+            .upstream
+            .call(
+                USER,
+                &self.admin,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.change_user_status(r).await },
+            )
+            .await?;
+        Ok(Response::new(edge::ChangeUserStatusResponse {
+            account: Some(translate::required_account(user)?),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id))]
+    async fn list_audit_entries(
+        &self,
+        request: Request<edge::ListAuditEntriesRequest>,
+    ) -> Result<Response<edge::ListAuditEntriesResponse>, Status> {
+        let person = self.context.person(&request)?;
+        let edge::ListAuditEntriesRequest {
+            user_id,
+            resource_type,
+            resource_id,
+            page_size,
+            page_token,
+        } = request.into_inner();
+        validate::page_size(page_size)?;
+        let message = user::ListAuditEntriesRequest {
+            user_id,
+            resource_type,
+            resource_id,
+            page_size,
+            page_token,
+        };
+        let user::ListAuditEntriesResponse {
+            entries,
+            next_page_token,
+        } = self
+            .context
+            .upstream
+            .call(
+                USER,
+                &self.admin,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.list_audit_entries(r).await },
+            )
+            .await?;
+        Ok(Response::new(edge::ListAuditEntriesResponse {
+            entries: entries.into_iter().map(audit_entry).collect(),
+            next_page_token,
+        }))
+    }
+}
