@@ -1,10 +1,11 @@
-//! Blocking through the edge: block, list, unblock, the refusals, and what a service then sees
-//! when it asks the user service which people blocked one another.
+//! Blocking through the edge: block, list, unblock, the refusals, what a service then sees
+//! when it asks the user service which people blocked one another, and profiles hidden both ways.
 
 use circle_core::auth::{IdentityKey, Principal};
-use circle_e2e::{IDENTITY_SECRET, Suite};
+use circle_e2e::{IDENTITY_SECRET, SignedIn, Suite};
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::block_service_client::BlockServiceClient;
+use circle_proto::edge::v1::profile_service_client::ProfileServiceClient;
 use circle_proto::user::v1 as user;
 use circle_proto::user::v1::block_service_client::BlockServiceClient as InternalBlocks;
 use circle_testkit::status::{assert_invalid_field, assert_reason};
@@ -130,4 +131,56 @@ async fn the_edge_refuses_blocking_yourself_nobody_or_anonymously() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+}
+
+/// What `caller` gets reading `target`'s profile through the edge.
+async fn read_profile(
+    suite: &Suite,
+    caller: &SignedIn,
+    target: &SignedIn,
+) -> Result<edge::Profile, tonic::Status> {
+    ProfileServiceClient::new(suite.channel("edge"))
+        .get_profile(caller.call(edge::GetProfileRequest {
+            user_id: target.user_id.clone(),
+        }))
+        .await
+        .map(|response| response.into_inner().profile.expect("a profile"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_block_hides_both_profiles_until_it_is_lifted() {
+    let suite = Suite::start().await;
+    let ana = suite.sign_up("ana@blocks.test").await;
+    let bob = suite.sign_up("bob@blocks.test").await;
+    read_profile(&suite, &bob, &ana)
+        .await
+        .expect("visible before");
+    read_profile(&suite, &ana, &bob)
+        .await
+        .expect("visible before");
+
+    let mut client = blocks(&suite);
+    client
+        .block_user(ana.call(edge::BlockUserRequest {
+            user_id: bob.user_id.clone(),
+        }))
+        .await
+        .expect("blocking");
+    for (caller, target) in [(&bob, &ana), (&ana, &bob)] {
+        let status = read_profile(&suite, caller, target).await.unwrap_err();
+        assert_reason(&status, Code::NotFound, "NOT_FOUND");
+    }
+
+    client
+        .unblock_user(ana.call(edge::UnblockUserRequest {
+            user_id: bob.user_id.clone(),
+        }))
+        .await
+        .expect("unblocking");
+    read_profile(&suite, &bob, &ana)
+        .await
+        .expect("visible again");
+    read_profile(&suite, &ana, &bob)
+        .await
+        .expect("visible again");
 }
