@@ -4,27 +4,18 @@
 use std::time::Duration;
 
 use circle_core::auth::{AccessTokenKey, Role};
-use circle_e2e::{ACCESS_TOKEN_SECRET, Suite};
+use circle_e2e::{ACCESS_TOKEN_SECRET, Suite, bearer};
 use circle_proto::edge::v1::account_service_client::AccountServiceClient;
 use circle_proto::edge::v1::{
     AccountStatus, GetAccountRequest, ListNotificationsRequest, LoginRequest, LoginResponse,
     LogoutRequest, RefreshTokenRequest, RegisterRequest, VerifyEmailRequest,
 };
 use tonic::transport::Channel;
-use tonic::{Code, Request, Status};
+use tonic::{Code, Status};
 use tonic_types::StatusExt;
 
 const PASSWORD: &str = "correct horse battery staple";
 const MAIL_WAIT: Duration = Duration::from_secs(20);
-
-fn bearer<T>(token: &str, message: T) -> Request<T> {
-    let mut request = Request::new(message);
-    request.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {token}").parse().expect("ASCII"),
-    );
-    request
-}
 
 fn reason(status: &Status) -> String {
     status
