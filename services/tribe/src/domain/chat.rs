@@ -208,17 +208,12 @@ pub async fn list_messages(
 }
 
 /// Whether `user` may follow the tribe's chat live: an active member.
-pub async fn may_follow(
+pub(super) async fn may_follow(
     conn: &mut AsyncPgConnection,
     user: UserId,
     tribe: TribeId,
 ) -> Result<(), Error> {
     require_member(conn, tribe, user).await
-}
-
-/// A message by id, for those following the chat live.
-pub async fn message(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<Message>, Error> {
-    Ok(messages::find(conn, id).await?)
 }
 
 /// Moves the reader's position forward to `message` (never back).

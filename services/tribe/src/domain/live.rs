@@ -2,26 +2,46 @@
 //! the service: a message's transaction notifies the Postgres channel `tribe_messages` with
 //! "<tribe id> <message id>" (delivered on commit); each instance LISTENs on one connection of
 //! its own and hands the ids to the subscribers of that tribe, who load the message.
+//!
+//! Notifications sent while the listening connection is down are lost: once it listens again,
+//! every follower reads what it missed from the table (as does a follower that fell behind), and
+//! no message reaches a follower twice.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, TimeDelta, Utc};
+use circle_core::db::DbPool;
 use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures::StreamExt;
 use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 use tokio_postgres::{AsyncMessage, NoTls};
 use uuid::Uuid;
 
-use super::TribeId;
-use super::chat::Message;
+use super::chat::{Message, may_follow};
+use super::{TribeId, UserId};
 use crate::error::Error;
+use crate::query::messages;
 
 const CHANNEL: &str = "tribe_messages";
-/// Messages a slow subscriber may fall behind by before it misses some.
+/// Notifications a slow follower may fall behind by before it reads the table instead.
 const BACKLOG: usize = 256;
+/// A message is written (its `sent_at`) at most this long before it commits: after a gap a
+/// follower re-reads this far back before the newest message it got.
+const COMMIT_SLACK: TimeDelta = TimeDelta::seconds(5);
+
+/// What the followers of a tribe hear.
+#[derive(Clone, Copy, Debug)]
+enum Heard {
+    /// The message with this id was posted.
+    Posted(Uuid),
+    /// The listener listens again after a lost connection: messages may have been missed.
+    Resumed,
+}
 
 /// Announces `message` to every instance, when the transaction commits.
 pub(super) async fn announce(conn: &mut AsyncPgConnection, message: &Message) -> Result<(), Error> {
@@ -36,12 +56,12 @@ pub(super) async fn announce(conn: &mut AsyncPgConnection, message: &Message) ->
 /// The subscribers of this instance, per tribe.
 #[derive(Clone, Default)]
 pub struct Hub {
-    tribes: Arc<Mutex<HashMap<TribeId, broadcast::Sender<Uuid>>>>,
+    tribes: Arc<Mutex<HashMap<TribeId, broadcast::Sender<Heard>>>>,
 }
 
 impl Hub {
-    /// The ids of the tribe's messages posted from now on.
-    pub fn subscribe(&self, tribe: TribeId) -> broadcast::Receiver<Uuid> {
+    /// What happens in the tribe's chat from now on.
+    fn subscribe(&self, tribe: TribeId) -> broadcast::Receiver<Heard> {
         let mut tribes = self
             .tribes
             .lock()
@@ -58,11 +78,19 @@ impl Hub {
             .lock()
             .expect("the hub's lock is never poisoned");
         if let Some(sender) = tribes.get(&tribe)
-            && sender.send(message).is_err()
+            && sender.send(Heard::Posted(message)).is_err()
         {
             // Nobody follows the tribe any more.
             tribes.remove(&tribe);
         }
+    }
+
+    /// Tells every follower that notifications may have been lost.
+    fn resume(&self) {
+        self.tribes
+            .lock()
+            .expect("the hub's lock is never poisoned")
+            .retain(|_, sender| sender.send(Heard::Resumed).is_ok());
     }
 
     fn dispatch(&self, payload: &str) {
@@ -89,7 +117,10 @@ pub async fn listen(url: String, hub: Hub) -> Result<JoinHandle<()>, tokio_postg
             connection = loop {
                 tokio::time::sleep(delay).await;
                 match connect(&url, hub.clone()).await {
-                    Ok(connection) => break connection,
+                    Ok(connection) => {
+                        hub.resume();
+                        break connection;
+                    }
                     Err(err) => {
                         tracing::warn!(error = %err, "reconnecting the tribe_messages listener");
                         delay = (delay * 2).min(Duration::from_secs(5));
@@ -127,4 +158,99 @@ async fn connect(url: &str, hub: Hub) -> Result<JoinHandle<()>, tokio_postgres::
         let _client = client;
         let _ = driver.await;
     }))
+}
+
+/// One member following a tribe's chat: each message posted after the start, once, in the order
+/// heard (and in the order written for those read back after a gap).
+pub struct Follower {
+    tribe: TribeId,
+    heard: broadcast::Receiver<Heard>,
+    /// The newest message when following started: it and those before are history.
+    start: Option<DateTime<Utc>>,
+    /// The newest message delivered.
+    newest: Option<DateTime<Utc>>,
+    /// Messages delivered within `COMMIT_SLACK` of the newest, with when they were written.
+    delivered: HashMap<Uuid, DateTime<Utc>>,
+    due: VecDeque<Message>,
+}
+
+impl Follower {
+    /// Starts following `tribe` for `user`, who must be an active member.
+    pub async fn start(
+        conn: &mut AsyncPgConnection,
+        hub: &Hub,
+        user: UserId,
+        tribe: TribeId,
+    ) -> Result<Follower, Error> {
+        // Listening before the check: nothing posted once this returns is missed.
+        let heard = hub.subscribe(tribe);
+        may_follow(conn, user, tribe).await?;
+        let newest = messages::page(conn, tribe, None, 1).await?;
+        let start = newest.into_iter().next().map(|message| message.sent_at);
+        Ok(Follower {
+            tribe,
+            heard,
+            start,
+            newest: None,
+            delivered: HashMap::new(),
+            due: VecDeque::new(),
+        })
+    }
+
+    /// The next message; `None` once the hub is gone.
+    pub async fn next(&mut self, pool: &DbPool) -> Option<Result<Message, Error>> {
+        loop {
+            if let Some(message) = self.due.pop_front() {
+                self.deliver(&message);
+                return Some(Ok(message));
+            }
+            let heard = match self.heard.recv().await {
+                Ok(Heard::Posted(id)) if self.delivered.contains_key(&id) => continue,
+                Ok(heard) => heard,
+                Err(RecvError::Lagged(skipped)) => {
+                    tracing::warn!(
+                        skipped,
+                        "a follower fell behind the chat; reading the table"
+                    );
+                    Heard::Resumed
+                }
+                Err(RecvError::Closed) => return None,
+            };
+            let read = async {
+                let mut conn = pool.get().await?;
+                match heard {
+                    Heard::Posted(id) => {
+                        self.due.extend(messages::find(&mut conn, id).await?);
+                    }
+                    Heard::Resumed => {
+                        let since = match (self.start, self.newest) {
+                            (start, Some(newest)) => start.max(Some(newest - COMMIT_SLACK)),
+                            (start, None) => start,
+                        };
+                        let missed = messages::written_after(&mut conn, self.tribe, since).await?;
+                        self.due.extend(
+                            missed
+                                .into_iter()
+                                .filter(|message| !self.delivered.contains_key(&message.id)),
+                        );
+                    }
+                }
+                Ok::<_, Error>(())
+            };
+            if let Err(err) = read.await {
+                return Some(Err(err));
+            }
+        }
+    }
+
+    fn deliver(&mut self, message: &Message) {
+        let newest = self
+            .newest
+            .max(Some(message.sent_at))
+            .unwrap_or(message.sent_at);
+        self.newest = Some(newest);
+        self.delivered.insert(message.id, message.sent_at);
+        self.delivered
+            .retain(|_, sent_at| *sent_at >= newest - COMMIT_SLACK * 2);
+    }
 }

@@ -19,8 +19,7 @@ mod update_tribe;
 pub use activity::{Activity, ActivityType};
 pub use blocks::Blocks;
 pub use chat::{
-    MemberPost, Message, MessageType, ReadState, list_messages, mark_read, may_follow, message,
-    read_state, send_message,
+    MemberPost, Message, MessageType, ReadState, list_messages, mark_read, read_state, send_message,
 };
 pub use create_tribe::{NewTribe, create_tribe, details};
 pub use discovery::{Found, RadiusKm, Search, SearchCursor, SearchText, search_tribes};
@@ -29,7 +28,7 @@ pub use feed::list_activities;
 pub use get_tribe::get_tribe;
 pub use goals::{Goal, GoalTitle, NewGoal, complete_goal, create_goal, list_goals};
 pub use lifecycle::{Quiet, sweep};
-pub use live::{Hub, listen};
+pub use live::{Follower, Hub, listen};
 pub use members::{
     approve_member, decline_member, dissolve_tribe, invite_member, join_tribe, leave_tribe,
     list_members, remove_member, transfer_creator_role,

@@ -10,9 +10,8 @@ use circle_core::auth::{caller, require_user};
 use circle_core::db::{DbConn, DbPool};
 use circle_proto::tribe::v1 as proto;
 use circle_proto::tribe::v1::tribe_service_server::TribeService;
-use futures::{Stream, StreamExt};
+use futures::Stream;
 use tokio::sync::Notify;
-use tokio_stream::wrappers::BroadcastStream;
 use tonic::{Request, Response, Status};
 use tracing::field::{Empty, display};
 
@@ -436,34 +435,22 @@ impl TribeService for TribeHandler {
         let follower = person(&request)?;
         let id = convert::tribe_id(&request.get_ref().tribe_id)?;
         record_tribe(id);
-        // Subscribed before the check, so nothing posted once the call is answered is missed.
-        let posted = self.hub.subscribe(id);
-        domain::may_follow(&mut *self.conn().await?, follower, id).await?;
-        let pool = self.pool.clone();
-        let stream = BroadcastStream::new(posted).filter_map(move |posted| {
-            let pool = pool.clone();
-            async move {
-                let message = match posted {
-                    Ok(message) => message,
-                    Err(lagged) => {
-                        tracing::warn!(error = %lagged, "a follower fell behind the chat");
-                        return None;
-                    }
-                };
-                let loaded = match pool.get().await {
-                    Ok(mut conn) => domain::message(&mut conn, message).await,
-                    Err(err) => Err(Error::from(err)),
-                };
-                match loaded {
-                    Ok(found) => found.map(|message| {
+        let following =
+            domain::Follower::start(&mut *self.conn().await?, &self.hub, follower, id).await?;
+        let stream = futures::stream::unfold(
+            (following, self.pool.clone()),
+            |(mut following, pool)| async move {
+                let next = following.next(&pool).await?.map_or_else(
+                    |err| Err(err.into()),
+                    |message| {
                         Ok(proto::SubscribeResponse {
                             message: Some(message.into()),
                         })
-                    }),
-                    Err(err) => Some(Err(err.into())),
-                }
-            }
-        });
+                    },
+                );
+                Some((next, (following, pool)))
+            },
+        );
         Ok(Response::new(Box::pin(stream)))
     }
 }

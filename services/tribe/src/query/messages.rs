@@ -61,6 +61,23 @@ pub async fn page(
     query.load(conn).await
 }
 
+/// Messages written after `since` (all without it), oldest first.
+pub async fn written_after(
+    conn: &mut AsyncPgConnection,
+    tribe: TribeId,
+    since: Option<DateTime<Utc>>,
+) -> QueryResult<Vec<Message>> {
+    let mut query = tribe_messages::table
+        .filter(tribe_messages::tribe_id.eq(tribe))
+        .order((tribe_messages::sent_at.asc(), tribe_messages::id.asc()))
+        .select(Message::as_select())
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(tribe_messages::sent_at.gt(since));
+    }
+    query.load(conn).await
+}
+
 /// Messages of others than `reader` after `position` (all of them without one).
 pub async fn count_after(
     conn: &mut AsyncPgConnection,

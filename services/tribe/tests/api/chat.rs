@@ -277,6 +277,97 @@ async fn followers_get_new_messages_live_across_instances() {
     assert_refused(refused, Code::PermissionDenied, "NOT_A_MEMBER");
 }
 
+/// The backend of the service's LISTEN connection, when it has one.
+async fn listener_pid(admin: &tokio_postgres::Client) -> Option<i32> {
+    admin
+        .query_opt(
+            "SELECT pid FROM pg_stat_activity \
+             WHERE datname = current_database() AND query = 'LISTEN tribe_messages'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .map(|row| row.get(0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn followers_get_what_was_posted_while_the_listener_reconnected() {
+    let app = TestApp::spawn().await;
+    let (ana, ben) = (user(), user());
+    let tribe = tribe_with(&app, &ana, 8, &[&ben]).await;
+    let mut live = client(&app)
+        .subscribe(app.call(
+            &ana,
+            SubscribeRequest {
+                tribe_id: tribe.id.clone(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut next = async || {
+        tokio::time::timeout(Duration::from_secs(5), live.next())
+            .await
+            .ok()
+            .map(|item| item.expect("the stream goes on").unwrap().message.unwrap())
+    };
+    let first = send(&app, &ben, &tribe.id, MessageType::Text, "before")
+        .await
+        .unwrap();
+    assert_eq!(next().await, Some(first));
+
+    let admin = app.db.admin_client().await;
+    let old = listener_pid(&admin).await.expect("the service listens");
+    admin
+        .execute("SELECT pg_terminate_backend($1)", &[&old])
+        .await
+        .unwrap();
+    // Posted while the service is not listening: their notifications are lost.
+    let mut sent = Vec::new();
+    for i in 0..5 {
+        sent.push(
+            send(
+                &app,
+                &ben,
+                &tribe.id,
+                MessageType::Text,
+                &format!("gap {i}"),
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while listener_pid(&admin).await.is_none_or(|pid| pid == old) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the listener is back"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    sent.push(
+        send(&app, &ben, &tribe.id, MessageType::Text, "after")
+            .await
+            .unwrap(),
+    );
+
+    let mut received = Vec::new();
+    for _ in 0..sent.len() {
+        received.push(next().await.expect("every message arrives within 5 s"));
+    }
+    assert_eq!(received, sent, "missed messages are read back, in order");
+    // Each once: nothing more comes.
+    assert_eq!(
+        tokio::time::timeout(Duration::from_millis(500), live.next())
+            .await
+            .ok()
+            .flatten()
+            .map(|item| item.unwrap().message.unwrap().content),
+        None
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_wakes_a_quiet_tribe() {
     let app = TestApp::spawn().await;
