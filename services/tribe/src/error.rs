@@ -42,6 +42,9 @@ pub enum Error {
     /// The user service could not say whether people blocked each other.
     #[error("checking blocks failed: {}", .0.message())]
     BlockCheck(Status),
+    /// The user service could not say where a person is.
+    #[error("reading the profile failed: {}", .0.message())]
+    ProfileLookup(Status),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -90,6 +93,14 @@ impl From<Error> for Status {
                     Code::Unavailable,
                     "BLOCK_CHECK_UNAVAILABLE",
                     "cannot check blocks right now, retry",
+                )
+            }
+            Error::ProfileLookup(status) => {
+                tracing::warn!(code = ?status.code(), error = %status.message(), "profile lookup failed");
+                with_reason(
+                    Code::Unavailable,
+                    "PROFILE_UNAVAILABLE",
+                    "cannot read your profile right now, retry (or give near and radius_km)",
                 )
             }
             Error::Store(err) => err.into(),

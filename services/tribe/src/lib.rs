@@ -20,6 +20,7 @@ mod schema;
 
 pub use config::Config;
 pub use domain::{NOTIFICATION_CONSUMER, OUTBOX};
+pub use handler::explain_search;
 
 pub static MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/tribe");
 
@@ -45,10 +46,9 @@ pub enum StartError {
 pub async fn build(config: Config) -> Result<Application, StartError> {
     let pool = circle_core::db::migrate_and_pool(&config.db, &MIGRATIONS).await?;
     let identity = IdentityKey::new(&config.identity_secret);
-    let blocks = domain::Blocks::new(
-        circle_core::client::channel(&config.user_url)?,
-        identity.clone(),
-    );
+    let user_service = circle_core::client::channel(&config.user_url)?;
+    let blocks = domain::Blocks::new(user_service.clone(), identity.clone());
+    let profiles = domain::Profiles::new(user_service, identity.clone());
     let relay = Relay::new(
         pool.clone(),
         identity.clone(),
@@ -69,7 +69,7 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         GrpcServer::bind(config.addr)
             .await?
             .add_service(TribeServiceServer::with_interceptor(
-                handler::TribeHandler::new(pool, blocks, hub, relay.waker()),
+                handler::TribeHandler::new(pool, blocks, profiles, hub, relay.waker()),
                 identity.interceptor(),
             ));
     Ok(Application {

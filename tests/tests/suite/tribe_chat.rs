@@ -1,14 +1,17 @@
 //! A tribe's chat and discovery through the edge: messages pushed live to a follower over the
-//! edge's stream pass-through, read state, and searching public tribes near a point.
+//! edge's stream pass-through, read state, and searching public tribes near a point (by default
+//! around the person's profile position, within their max travel distance).
 
 use std::time::Duration;
 
 use circle_e2e::Suite;
 use circle_proto::common::v1::GeoPoint;
+use circle_proto::edge::v1::profile_service_client::ProfileServiceClient;
 use circle_proto::edge::v1::tribe_service_client::TribeServiceClient;
 use circle_proto::edge::v1::{
-    CreateTribeRequest, GetReadStateRequest, InterestCategory, JoinTribeRequest, MessageType,
-    SearchTribesRequest, SendMessageRequest, SubscribeRequest, TribeInterest,
+    CreateTribeRequest, GetReadStateRequest, InterestCategory, JoinTribeRequest, MatchingProfile,
+    MessageType, SearchTribesRequest, SendMessageRequest, SubscribeRequest, TribeInterest,
+    UpdateMatchingProfileRequest,
 };
 use circle_testkit::status::{assert_invalid_field, assert_reason};
 use tokio_stream::StreamExt;
@@ -136,7 +139,7 @@ async fn people_find_tribes_near_them_through_the_edge() {
     let found = tribes(&suite)
         .search_tribes(ana.call(SearchTribesRequest {
             near: berlin(),
-            radius_km: 30.0,
+            radius_km: Some(30.0),
             categories: vec![InterestCategory::SportsFitness.into()],
             ..Default::default()
         }))
@@ -153,10 +156,59 @@ async fn people_find_tribes_near_them_through_the_edge() {
     let refused = tribes(&suite)
         .search_tribes(ana.call(SearchTribesRequest {
             near: berlin(),
-            radius_km: 0.0,
+            radius_km: Some(0.0),
             ..Default::default()
         }))
         .await
         .unwrap_err();
     assert_invalid_field(&refused, "radius_km");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_search_around_their_profile_within_their_travel_distance() {
+    let suite = Suite::start().await;
+    let ana = suite.sign_up("ana@around.test").await;
+    // About 5 and 20 km north of Berlin's centre.
+    for (name, latitude) in [("Near", 52.565), ("Middle", 52.70)] {
+        tribes(&suite)
+            .create_tribe(ana.call(CreateTribeRequest {
+                name: name.into(),
+                location: Some(GeoPoint {
+                    latitude,
+                    longitude: 13.405,
+                }),
+                ..Default::default()
+            }))
+            .await
+            .unwrap();
+    }
+    let around_me = async || {
+        tribes(&suite)
+            .search_tribes(ana.call(SearchTribesRequest::default()))
+            .await
+    };
+    // No position in the profile yet.
+    assert_invalid_field(&around_me().await.unwrap_err(), "near");
+
+    ProfileServiceClient::new(suite.channel("edge"))
+        .update_matching_profile(ana.call(UpdateMatchingProfileRequest {
+            user_id: ana.user_id.clone(),
+            matching_profile: Some(MatchingProfile {
+                position: berlin(),
+                max_travel_km: 10,
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["position".into(), "max_travel_km".into()],
+            }),
+        }))
+        .await
+        .unwrap();
+    let found = around_me().await.unwrap().into_inner();
+    let names: Vec<String> = found
+        .tribes
+        .iter()
+        .map(|f| f.tribe.as_ref().unwrap().name.clone())
+        .collect();
+    assert_eq!(names, ["Near"]);
 }

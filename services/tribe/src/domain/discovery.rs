@@ -1,16 +1,22 @@
 //! Discovery: public tribes near a point, optionally about some interest categories, with free
-//! seats, or matching words fuzzily (pg_trgm); the best match first, then the nearest.
+//! seats, or matching words fuzzily (pg_trgm); the best match first, then the nearest. Without a
+//! point a person searches around their profile's position; without a radius, within their max
+//! travel distance, else `DEFAULT_RADIUS_KM`.
 //!
 //! The search reads the GiST index on the tribes' points with a bounding box around the
 //! circle, then keeps what lies within the great-circle radius; a text query reads the trigram
 //! index. Pages continue after the last (score, distance, id) seen.
 
+use circle_core::auth::Principal;
 use circle_core::text::{InvalidValue, Lines, check_text};
 use diesel::QueryableByName;
+use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, Double, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 
-use super::{GeoPoint, InterestCategory, Tribe, TribeDetails};
+use super::profiles::Profiles;
+use super::{GeoPoint, InterestCategory, Tribe, TribeDetails, UserId};
 use crate::error::Error;
 use crate::query::interests;
 
@@ -20,6 +26,9 @@ const EARTH_RADIUS_KM: f64 = 6371.0088;
 const KM_PER_DEGREE: f64 = 111.195;
 /// How similar a text must be to the query, as pg_trgm's word similarity (0 to 1).
 const WORD_SIMILARITY_THRESHOLD: f64 = 0.3;
+
+/// How far to look when neither the search nor the seeker's profile says.
+pub const DEFAULT_RADIUS_KM: f64 = 25.0;
 
 /// How far to look: more than nothing, at most 500 km.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -54,14 +63,56 @@ impl SearchText {
     }
 }
 
-/// What a person looks for, validated.
+/// What someone looks for, validated; where and how far may be left to the seeker's profile.
 #[derive(Clone, Debug)]
 pub struct Search {
-    pub near: GeoPoint,
-    pub radius: RadiusKm,
+    pub near: Option<GeoPoint>,
+    pub radius: Option<RadiusKm>,
     pub categories: Vec<InterestCategory>,
     pub with_free_seats: bool,
     pub text: SearchText,
+}
+
+/// Where a search looks: around this point, this far.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Area {
+    pub near: GeoPoint,
+    pub radius: RadiusKm,
+}
+
+/// Where `search` looks: where it says, else where the seeker's profile says (a person's only).
+pub async fn search_area(
+    profiles: &Profiles,
+    seeker: &Principal,
+    search: &Search,
+) -> Result<Area, Error> {
+    if let (Some(near), Some(radius)) = (search.near, search.radius) {
+        return Ok(Area { near, radius });
+    }
+    let Principal::User { id, .. } = seeker else {
+        let field = if search.near.is_none() {
+            "near"
+        } else {
+            "radius_km"
+        };
+        return Err(Error::Invalid {
+            field,
+            message: "is required when a service searches".to_owned(),
+        });
+    };
+    let profile = profiles.whereabouts(UserId(*id)).await?;
+    let near = search
+        .near
+        .or(profile.position)
+        .ok_or_else(|| Error::Invalid {
+            field: "near",
+            message: "is required: your profile has no position".to_owned(),
+        })?;
+    let radius = search
+        .radius
+        .or(profile.max_travel)
+        .unwrap_or(RadiusKm(DEFAULT_RADIUS_KM));
+    Ok(Area { near, radius })
 }
 
 /// Where the next page starts: after this (score, distance, id).
@@ -119,7 +170,7 @@ struct FoundRow {
 
 /// The latitude and longitude box around the circle; the whole longitude range where the
 /// circle reaches a pole or crosses the antimeridian.
-fn bounding_box(near: GeoPoint, radius: RadiusKm) -> (f64, f64, f64, f64) {
+fn bounding_box(Area { near, radius }: Area) -> (f64, f64, f64, f64) {
     let dlat = radius.0 / KM_PER_DEGREE;
     let (lat_min, lat_max) = (
         (near.latitude - dlat).max(-90.0),
@@ -196,20 +247,21 @@ fn search_sql(search: &Search, after: Option<&SearchCursor>, limit: i64) -> Stri
     )
 }
 
-/// A page of tribes found, the best match first, then the nearest; and where the next starts.
-pub async fn search_tribes(
-    conn: &mut AsyncPgConnection,
+/// The search's query with its values bound; `prefix` goes before it (e.g. EXPLAIN).
+fn bound_query(
+    prefix: &str,
     search: &Search,
+    area: Area,
     after: Option<SearchCursor>,
     limit: i64,
-) -> Result<(Vec<Found>, Option<SearchCursor>), Error> {
-    let sql = search_sql(search, after.as_ref(), limit + 1);
-    let (lat_min, lat_max, lng_min, lng_max) = bounding_box(search.near, search.radius);
+) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+    let sql = format!("{prefix}{}", search_sql(search, after.as_ref(), limit));
+    let (lat_min, lat_max, lng_min, lng_max) = bounding_box(area);
     let mut query = diesel::sql_query(sql)
         .into_boxed()
-        .bind::<Double, _>(search.near.latitude)
-        .bind::<Double, _>(search.near.longitude)
-        .bind::<Double, _>(search.radius.0)
+        .bind::<Double, _>(area.near.latitude)
+        .bind::<Double, _>(area.near.longitude)
+        .bind::<Double, _>(area.radius.0)
         .bind::<Double, _>(lat_min)
         .bind::<Double, _>(lat_max)
         .bind::<Double, _>(lng_min)
@@ -218,9 +270,12 @@ pub async fn search_tribes(
         query = query.bind::<Text, _>(search.text.0.clone());
     }
     if !search.categories.is_empty() {
-        let words: Vec<&str> = search.categories.iter().map(|c| c.as_str()).collect();
-        query =
-            query.bind::<Array<Text>, _>(words.into_iter().map(str::to_owned).collect::<Vec<_>>());
+        let words: Vec<String> = search
+            .categories
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect();
+        query = query.bind::<Array<Text>, _>(words);
     }
     if let Some(cursor) = after {
         query = query
@@ -228,17 +283,38 @@ pub async fn search_tribes(
             .bind::<Double, _>(cursor.distance_km)
             .bind::<SqlUuid, _>(cursor.id);
     }
-    let rows: Vec<FoundRow> = conn
-        .transaction::<_, Error, _>(async |conn| {
-            // Fuzzier than pg_trgm's default (0.6): a misspelt word still finds its tribe.
-            conn.batch_execute(&format!(
-                "SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY_THRESHOLD}"
-            ))
-            .await?;
-            Ok(query.load(conn).await?)
-        })
+    query
+}
+
+/// The rows of `query`, run with the search's pg_trgm threshold.
+async fn load<R>(
+    conn: &mut AsyncPgConnection,
+    query: BoxedSqlQuery<'static, Pg, SqlQuery>,
+) -> Result<Vec<R>, Error>
+where
+    R: QueryableByName<Pg> + Send + 'static,
+{
+    conn.transaction::<_, Error, _>(async |conn| {
+        // Fuzzier than pg_trgm's default (0.6): a misspelt word still finds its tribe.
+        conn.batch_execute(&format!(
+            "SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY_THRESHOLD}"
+        ))
         .await?;
-    let mut rows = rows;
+        Ok(query.load(conn).await?)
+    })
+    .await
+}
+
+/// A page of tribes found, the best match first, then the nearest; and where the next starts.
+pub async fn search_tribes(
+    conn: &mut AsyncPgConnection,
+    search: &Search,
+    area: Area,
+    after: Option<SearchCursor>,
+    limit: i64,
+) -> Result<(Vec<Found>, Option<SearchCursor>), Error> {
+    let query = bound_query("", search, area, after, limit + 1);
+    let mut rows: Vec<FoundRow> = load(conn, query).await?;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let next = (rows.len() > limit).then(|| {
         rows.truncate(limit);
@@ -265,6 +341,24 @@ pub async fn search_tribes(
     Ok((found, next))
 }
 
+#[derive(QueryableByName)]
+struct PlanLine {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    line: String,
+}
+
+/// How Postgres runs the first page of `search` (EXPLAIN ANALYZE), line by line.
+pub async fn explain_search(
+    conn: &mut AsyncPgConnection,
+    search: &Search,
+    area: Area,
+    limit: i64,
+) -> Result<Vec<String>, Error> {
+    let query = bound_query("EXPLAIN (ANALYZE, BUFFERS) ", search, area, None, limit + 1);
+    let lines: Vec<PlanLine> = load(conn, query).await?;
+    Ok(lines.into_iter().map(|plan| plan.line).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,13 +375,20 @@ mod tests {
     #[test]
     fn the_box_holds_the_circle() {
         let berlin = GeoPoint::new(52.52, 13.405).unwrap();
-        let (lat_min, lat_max, lng_min, lng_max) = bounding_box(berlin, RadiusKm(10.0));
+        let (lat_min, lat_max, lng_min, lng_max) = bounding_box(Area {
+            near: berlin,
+            radius: RadiusKm(10.0),
+        });
         assert!(lat_min < 52.431 && lat_max > 52.609, "{lat_min} {lat_max}");
         assert!(lng_min < 13.26 && lng_max > 13.55, "{lng_min} {lng_max}");
         let near_pole = GeoPoint::new(89.5, 0.0).unwrap();
-        assert_eq!(bounding_box(near_pole, RadiusKm(100.0)).2, -180.0);
+        let area = |near, km| Area {
+            near,
+            radius: RadiusKm(km),
+        };
+        assert_eq!(bounding_box(area(near_pole, 100.0)).2, -180.0);
         let fiji = GeoPoint::new(-17.7, 179.9).unwrap();
-        assert_eq!(bounding_box(fiji, RadiusKm(50.0)).3, 180.0);
+        assert_eq!(bounding_box(area(fiji, 50.0)).3, 180.0);
     }
 
     #[test]

@@ -117,6 +117,9 @@ async fn refuse_blocked(
     tribe: &Tribe,
     user: UserId,
 ) -> Result<(), Error> {
+    // Asked under the tribe's row lock: nobody joins in between, so these are the members the
+    // person joins. A block placed after the answer counts as one placed after the join (a
+    // block never removes a member); the user service is not part of this transaction.
     let others: Vec<UserId> = members::active_ids(conn, tribe.id)
         .await?
         .into_iter()

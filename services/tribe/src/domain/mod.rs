@@ -13,6 +13,7 @@ mod lifecycle;
 mod live;
 mod members;
 mod membership;
+mod profiles;
 mod tribe;
 mod update_tribe;
 
@@ -22,7 +23,10 @@ pub use chat::{
     MemberPost, Message, MessageType, ReadState, list_messages, mark_read, read_state, send_message,
 };
 pub use create_tribe::{NewTribe, create_tribe, details};
-pub use discovery::{Found, RadiusKm, Search, SearchCursor, SearchText, search_tribes};
+pub use discovery::{
+    Area, Found, RadiusKm, Search, SearchCursor, SearchText, explain_search, search_area,
+    search_tribes,
+};
 pub use facts::{NOTIFICATION_CONSUMER, OUTBOX, message_type_to_proto};
 pub use feed::list_activities;
 pub use get_tribe::get_tribe;
@@ -34,6 +38,7 @@ pub use members::{
     list_members, remove_member, transfer_creator_role,
 };
 pub use membership::{Member, MemberRole, MembershipStatus};
+pub use profiles::Profiles;
 pub use tribe::{
     GeoPoint, Interest, InterestCategory, Interests, LocationName, MaxMembers, Tribe,
     TribeDescription, TribeDetails, TribeId, TribeName, TribePrivacy, TribeStatus,

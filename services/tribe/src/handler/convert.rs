@@ -195,14 +195,13 @@ pub fn search(
         page_size: size,
         page_token,
     } = request;
-    let near = near.ok_or_else(|| invalid_argument("near", "is required"))?;
-    let common::GeoPoint {
-        latitude,
-        longitude,
-    } = near;
     let search = Search {
-        near: field("near", GeoPoint::new(latitude, longitude))?,
-        radius: field("radius_km", RadiusKm::new(radius_km))?,
+        near: near
+            .map(|point| field("near", GeoPoint::new(point.latitude, point.longitude)))
+            .transpose()?,
+        radius: radius_km
+            .map(|km| field("radius_km", RadiusKm::new(km)))
+            .transpose()?,
         categories: categories
             .into_iter()
             .map(|category| {

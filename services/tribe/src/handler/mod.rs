@@ -15,22 +15,30 @@ use tokio::sync::Notify;
 use tonic::{Request, Response, Status};
 use tracing::field::{Empty, display};
 
-use crate::domain::{self, Blocks, Hub, NewGoal, NewTribe, UserId};
+use crate::domain::{self, Blocks, Hub, NewGoal, NewTribe, Profiles, UserId};
 use crate::error::Error;
 
 pub struct TribeHandler {
     pool: DbPool,
     blocks: Blocks,
+    profiles: Profiles,
     hub: Hub,
     /// Wakes the outbox relay after a commit that may have written facts.
     outbox_wake: Arc<Notify>,
 }
 
 impl TribeHandler {
-    pub fn new(pool: DbPool, blocks: Blocks, hub: Hub, outbox_wake: Arc<Notify>) -> Self {
+    pub fn new(
+        pool: DbPool,
+        blocks: Blocks,
+        profiles: Profiles,
+        hub: Hub,
+        outbox_wake: Arc<Notify>,
+    ) -> Self {
         Self {
             pool,
             blocks,
+            profiles,
             hub,
             outbox_wake,
         }
@@ -341,10 +349,11 @@ impl TribeService for TribeHandler {
         &self,
         request: Request<proto::SearchTribesRequest>,
     ) -> Result<Response<proto::SearchTribesResponse>, Status> {
-        caller(&request)?;
+        let seeker = caller(&request)?.clone();
         let (search, after, limit) = convert::search(request.into_inner())?;
+        let area = domain::search_area(&self.profiles, &seeker, &search).await?;
         let (found, next) =
-            domain::search_tribes(&mut *self.conn().await?, &search, after, limit).await?;
+            domain::search_tribes(&mut *self.conn().await?, &search, area, after, limit).await?;
         Ok(Response::new(proto::SearchTribesResponse {
             tribes: found.into_iter().map(Into::into).collect(),
             next_page_token: next.map(|cursor| cursor.encode()).unwrap_or_default(),
@@ -453,4 +462,22 @@ impl TribeService for TribeHandler {
         );
         Ok(Response::new(Box::pin(stream)))
     }
+}
+
+/// How Postgres runs the first page of the search `request` (EXPLAIN ANALYZE), which must give
+/// `near` and `radius_km`.
+pub async fn explain_search(
+    pool: &DbPool,
+    request: proto::SearchTribesRequest,
+) -> Result<Vec<String>, Status> {
+    let (search, _, limit) = convert::search(request)?;
+    let (Some(near), Some(radius)) = (search.near, search.radius) else {
+        return Err(circle_core::error::invalid_argument(
+            "near",
+            "near and radius_km are required here",
+        ));
+    };
+    let area = domain::Area { near, radius };
+    let mut conn = pool.get().await.map_err(Error::from)?;
+    Ok(domain::explain_search(&mut conn, &search, area, limit).await?)
 }

@@ -1,6 +1,7 @@
 //! Discovery: public tribes near a point, by interest category, with free seats, by fuzzy words,
 //! best match first, then nearest, page by page.
 
+use circle_core::auth::Principal;
 use circle_proto::common::v1::GeoPoint;
 use circle_proto::tribe::v1::{
     CreateTribeRequest, DissolveTribeRequest, SearchTribesRequest, SearchTribesResponse,
@@ -9,7 +10,7 @@ use circle_proto::tribe::v1::{
 use circle_proto::user::v1::InterestCategory;
 use tonic::Status;
 
-use crate::helpers::{TestApp, assert_invalid_argument, client, new_tribe, user};
+use crate::helpers::{TestApp, assert_invalid_argument, client, new_tribe, service, user, user_id};
 
 const BERLIN: (f64, f64) = (52.5200, 13.4050);
 
@@ -58,7 +59,7 @@ async fn search(
 fn around_berlin(radius_km: f64) -> SearchTribesRequest {
     SearchTribesRequest {
         near: at(BERLIN.0, BERLIN.1),
-        radius_km,
+        radius_km: Some(radius_km),
         ..Default::default()
     }
 }
@@ -135,7 +136,7 @@ async fn finds_public_tribes_within_the_radius_nearest_first() {
         &app,
         SearchTribesRequest {
             near: at(48.14, 11.58),
-            radius_km: 100.0,
+            radius_km: Some(100.0),
             ..Default::default()
         },
     )
@@ -347,5 +348,127 @@ async fn a_search_names_its_bad_fields() {
     ];
     for (request, field) in cases {
         assert_invalid_argument(search(&app, request).await, field);
+    }
+}
+
+/// `person`'s matching profile in the user service: where they are and how far they travel.
+async fn profile(
+    app: &TestApp,
+    person: &Principal,
+    at: Option<(f64, f64)>,
+    max_travel_km: Option<i32>,
+) {
+    let client = app.db.admin_client().await;
+    let id = user_id(person);
+    client
+        .execute(
+            "INSERT INTO users.accounts (id, email, password_hash, status) \
+             VALUES ($1, $2, 'not-a-hash', 'ACTIVE')",
+            &[&id, &format!("{id}@tribe.test")],
+        )
+        .await
+        .unwrap();
+    client
+        .execute(
+            "INSERT INTO users.matching_profiles (user_id, latitude, longitude, max_travel_km) \
+             VALUES ($1, $2, $3, $4)",
+            &[&id, &at.map(|p| p.0), &at.map(|p| p.1), &max_travel_km],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_point_or_radius_a_person_searches_from_their_profile() {
+    let app = TestApp::spawn().await;
+    // About 5, 20 and 40 km north of Berlin's centre.
+    for (name, north) in [("Near", 0.045), ("Middle", 0.18), ("Far", 0.36)] {
+        tribe(
+            &app,
+            name,
+            "",
+            (BERLIN.0 + north, BERLIN.1),
+            InterestCategory::FoodDining,
+        )
+        .await;
+    }
+    let search_as = async |who: &Principal, request: SearchTribesRequest| {
+        client(&app)
+            .search_tribes(app.call(who, request))
+            .await
+            .map(|response| response.into_inner())
+    };
+
+    // Travels 10 km from Berlin's centre: the profile gives point and radius.
+    let walker = user();
+    profile(&app, &walker, Some(BERLIN), Some(10)).await;
+    let found = search_as(&walker, SearchTribesRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(names(&found), ["Near"]);
+    // A radius given wins over the profile's.
+    let found = search_as(
+        &walker,
+        SearchTribesRequest {
+            radius_km: Some(30.0),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(names(&found), ["Near", "Middle"]);
+    // And a point given wins over the profile's position (40 km north, 10 km around).
+    let found = search_as(
+        &walker,
+        SearchTribesRequest {
+            near: at(BERLIN.0 + 0.36, BERLIN.1),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(names(&found), ["Far"]);
+
+    // No max travel distance set (nor a profile at all): 25 km.
+    let homebody = user();
+    profile(&app, &homebody, Some(BERLIN), None).await;
+    for who in [&homebody, &user()] {
+        let found = search_as(who, around_berlin_by_default()).await.unwrap();
+        assert_eq!(names(&found), ["Near", "Middle"]);
+    }
+
+    // Nowhere to search from.
+    let nowhere = user();
+    profile(&app, &nowhere, None, Some(50)).await;
+    assert_invalid_argument(
+        search_as(&nowhere, SearchTribesRequest::default()).await,
+        "near",
+    );
+    assert_invalid_argument(
+        search_as(&user(), SearchTribesRequest::default()).await,
+        "near",
+    );
+    // A service has no profile: it says where and how far.
+    assert_invalid_argument(
+        search_as(&service("event"), around_berlin_by_default()).await,
+        "radius_km",
+    );
+    assert_invalid_argument(
+        search_as(
+            &service("event"),
+            SearchTribesRequest {
+                radius_km: Some(10.0),
+                ..Default::default()
+            },
+        )
+        .await,
+        "near",
+    );
+}
+
+fn around_berlin_by_default() -> SearchTribesRequest {
+    SearchTribesRequest {
+        radius_km: None,
+        ..around_berlin(1.0)
     }
 }
