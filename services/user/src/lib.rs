@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod achievements;
 mod admin;
 mod api;
 mod audit;
@@ -33,6 +34,7 @@ use circle_core::auth::IdentityKey;
 use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
+use circle_proto::user::v1::achievement_service_server::AchievementServiceServer;
 use circle_proto::user::v1::admin_service_server::AdminServiceServer;
 use circle_proto::user::v1::block_service_server::BlockServiceServer;
 use circle_proto::user::v1::connection_service_server::ConnectionServiceServer;
@@ -155,6 +157,10 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ))
         .add_service(ModerationServiceServer::with_interceptor(
             api::moderation::ModerationApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(AchievementServiceServer::with_interceptor(
+            api::achievements::AchievementApi::new(state.clone()),
             identity.interceptor(),
         ))
         .add_service(AdminServiceServer::with_interceptor(

@@ -16,6 +16,22 @@ pub mod users {
     }
 
     diesel::table! {
+        users.achievements (id) {
+            id -> Uuid,
+            name -> Text,
+            description -> Text,
+            category -> Text,
+            points -> Int4,
+            icon_url -> Text,
+            criteria -> Jsonb,
+            request_id -> Nullable<Uuid>,
+            requested -> Nullable<Jsonb>,
+            created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         users.attendance_outcomes (user_id, event_id) {
             event_id -> Uuid,
             user_id -> Uuid,
@@ -255,6 +271,17 @@ pub mod users {
         }
     }
 
+    diesel::table! {
+        users.user_achievements (id) {
+            id -> Uuid,
+            user_id -> Uuid,
+            achievement_id -> Uuid,
+            points -> Int4,
+            metadata -> Jsonb,
+            awarded_at -> Timestamptz,
+        }
+    }
+
     diesel::joinable!(attendance_outcomes -> accounts (user_id));
     diesel::joinable!(email_verification_codes -> accounts (user_id));
     diesel::joinable!(host_profiles -> accounts (user_id));
@@ -270,9 +297,12 @@ pub mod users {
     diesel::joinable!(refresh_tokens -> sessions (session_id));
     diesel::joinable!(sessions -> accounts (user_id));
     diesel::joinable!(social_profiles -> accounts (user_id));
+    diesel::joinable!(user_achievements -> accounts (user_id));
+    diesel::joinable!(user_achievements -> achievements (achievement_id));
 
     diesel::allow_tables_to_appear_in_same_query!(
         accounts,
+        achievements,
         attendance_outcomes,
         audit_log,
         blocks,
@@ -293,5 +323,6 @@ pub mod users {
         reports,
         sessions,
         social_profiles,
+        user_achievements,
     );
 }

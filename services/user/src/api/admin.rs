@@ -15,6 +15,8 @@ use crate::domain::{AccountRole, AccountStatus, UserId};
 use crate::error::Error;
 use crate::state::AppState;
 
+use super::convert::json_value;
+
 /// The longest reason given for a status change, in characters.
 const MAX_REASON: usize = 500;
 /// The longest resource type or id an audit query may name.
@@ -123,26 +125,6 @@ impl From<AuditRecord> for pb::AuditEntry {
             create_time: Some(timestamp(created_at)),
         }
     }
-}
-
-fn json_value(value: serde_json::Value) -> prost_types::Value {
-    use prost_types::value::Kind;
-    let kind = match value {
-        serde_json::Value::Null => Kind::NullValue(0),
-        serde_json::Value::Bool(flag) => Kind::BoolValue(flag),
-        serde_json::Value::Number(number) => Kind::NumberValue(number.as_f64().unwrap_or_default()),
-        serde_json::Value::String(text) => Kind::StringValue(text),
-        serde_json::Value::Array(items) => Kind::ListValue(prost_types::ListValue {
-            values: items.into_iter().map(json_value).collect(),
-        }),
-        serde_json::Value::Object(fields) => Kind::StructValue(prost_types::Struct {
-            fields: fields
-                .into_iter()
-                .map(|(key, value)| (key, json_value(value)))
-                .collect(),
-        }),
-    };
-    prost_types::Value { kind: Some(kind) }
 }
 
 #[tonic::async_trait]

@@ -154,3 +154,66 @@ impl From<TokenPair> for pb::TokenPair {
         }
     }
 }
+
+/// A JSON value as a protobuf `Value` (numbers become doubles, as in JSON's own model).
+pub(super) fn json_value(value: serde_json::Value) -> prost_types::Value {
+    use prost_types::value::Kind;
+    let kind = match value {
+        serde_json::Value::Null => Kind::NullValue(0),
+        serde_json::Value::Bool(flag) => Kind::BoolValue(flag),
+        serde_json::Value::Number(number) => Kind::NumberValue(number.as_f64().unwrap_or_default()),
+        serde_json::Value::String(text) => Kind::StringValue(text),
+        serde_json::Value::Array(items) => Kind::ListValue(prost_types::ListValue {
+            values: items.into_iter().map(json_value).collect(),
+        }),
+        serde_json::Value::Object(fields) => Kind::StructValue(prost_types::Struct {
+            fields: fields
+                .into_iter()
+                .map(|(key, value)| (key, json_value(value)))
+                .collect(),
+        }),
+    };
+    prost_types::Value { kind: Some(kind) }
+}
+
+/// A JSON object as a protobuf `Struct`; anything else (never stored) as an empty one.
+pub(super) fn json_struct(value: serde_json::Value) -> prost_types::Struct {
+    match json_value(value).kind {
+        Some(prost_types::value::Kind::StructValue(fields)) => fields,
+        _ => prost_types::Struct::default(),
+    }
+}
+
+/// A protobuf `Struct` as a JSON object. Values without a kind, and numbers JSON cannot hold
+/// (NaN, infinities), are refused naming `field`.
+pub(super) fn struct_json(
+    field: &'static str,
+    fields: prost_types::Struct,
+) -> Result<serde_json::Value, Error> {
+    fn value(field: &'static str, item: prost_types::Value) -> Result<serde_json::Value, Error> {
+        use prost_types::value::Kind;
+        Ok(match item.kind {
+            None => return Err(Error::invalid(field, "holds a value without a kind")),
+            Some(Kind::NullValue(_)) => serde_json::Value::Null,
+            Some(Kind::BoolValue(flag)) => serde_json::Value::Bool(flag),
+            Some(Kind::NumberValue(number)) => serde_json::Number::from_f64(number)
+                .map(serde_json::Value::Number)
+                .ok_or_else(|| Error::invalid(field, "holds a number JSON cannot hold"))?,
+            Some(Kind::StringValue(text)) => serde_json::Value::String(text),
+            Some(Kind::ListValue(list)) => serde_json::Value::Array(
+                list.values
+                    .into_iter()
+                    .map(|item| value(field, item))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Some(Kind::StructValue(fields)) => struct_json(field, fields)?,
+        })
+    }
+    Ok(serde_json::Value::Object(
+        fields
+            .fields
+            .into_iter()
+            .map(|(key, item)| Ok((key, value(field, item)?)))
+            .collect::<Result<_, Error>>()?,
+    ))
+}

@@ -1,6 +1,7 @@
 //! Values of the user domain that cannot hold bad data once constructed.
 
 pub mod account;
+pub mod achievement;
 pub mod email;
 pub mod ids;
 pub mod interest;
@@ -11,6 +12,7 @@ pub mod report;
 pub mod secrets;
 
 pub use account::{AccountRole, AccountStatus};
+pub use achievement::{AchievementCategory, AchievementId, AchievementName, AwardId, JsonObject};
 pub use email::Email;
 pub use ids::{ConnectionId, InterestId, PhotoId, SessionId, UserId};
 pub use interest::{InterestCategory, InterestLevel, InterestName};

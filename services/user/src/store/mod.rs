@@ -2,6 +2,7 @@
 //! transactions.
 
 pub mod accounts;
+pub mod achievements;
 pub mod blocks;
 pub mod connections;
 pub mod interests;

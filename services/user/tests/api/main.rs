@@ -1,5 +1,6 @@
 //! The user service over gRPC, against a database of its own per test.
 
+mod achievements;
 mod admin;
 mod blocks;
 mod connections;

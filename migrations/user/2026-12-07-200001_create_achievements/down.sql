@@ -1,0 +1,2 @@
+DROP TABLE user_achievements;
+DROP TABLE achievements;
