@@ -17,6 +17,7 @@ use std::net::SocketAddr;
 use circle_core::auth::{AccessTokenKey, IdentityKey};
 use circle_core::server::GrpcServer;
 use circle_proto::edge::v1::account_service_server::AccountServiceServer;
+use circle_proto::edge::v1::achievement_service_server::AchievementServiceServer;
 use circle_proto::edge::v1::block_service_server::BlockServiceServer;
 use circle_proto::edge::v1::connection_service_server::ConnectionServiceServer;
 use circle_proto::edge::v1::diagnostics_service_server::DiagnosticsServiceServer;
@@ -99,6 +100,9 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         )))
         .add_service(ModerationServiceServer::new(
             api::moderation::ModerationApi::new(context.clone()),
+        ))
+        .add_service(AchievementServiceServer::new(
+            api::achievements::AchievementApi::new(context.clone()),
         ));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })

@@ -2,6 +2,7 @@
 //! loopback gRPC, each on its own schema of a fresh Postgres database.
 
 mod accounts;
+mod achievements;
 mod audit;
 mod blocks;
 mod connections;

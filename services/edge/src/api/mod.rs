@@ -3,6 +3,7 @@
 //! data; the rules themselves are enforced inside.
 
 pub mod accounts;
+pub mod achievements;
 pub mod blocks;
 pub mod connections;
 pub mod diagnostics;
