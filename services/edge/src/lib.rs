@@ -21,6 +21,7 @@ use circle_proto::edge::v1::achievement_service_server::AchievementServiceServer
 use circle_proto::edge::v1::block_service_server::BlockServiceServer;
 use circle_proto::edge::v1::connection_service_server::ConnectionServiceServer;
 use circle_proto::edge::v1::diagnostics_service_server::DiagnosticsServiceServer;
+use circle_proto::edge::v1::host_profile_service_server::HostProfileServiceServer;
 use circle_proto::edge::v1::identity_provider_service_server::IdentityProviderServiceServer;
 use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
 use circle_proto::edge::v1::moderation_service_server::ModerationServiceServer;
@@ -103,6 +104,9 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ))
         .add_service(AchievementServiceServer::new(
             api::achievements::AchievementApi::new(context.clone()),
+        ))
+        .add_service(HostProfileServiceServer::new(
+            api::host_profiles::HostProfileApi::new(context.clone()),
         ));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })

@@ -17,6 +17,7 @@ mod error;
 mod identity_providers;
 mod interests;
 mod matching;
+mod metrics;
 mod moderation;
 mod personality;
 mod profiles;
@@ -38,8 +39,10 @@ use circle_proto::user::v1::achievement_service_server::AchievementServiceServer
 use circle_proto::user::v1::admin_service_server::AdminServiceServer;
 use circle_proto::user::v1::block_service_server::BlockServiceServer;
 use circle_proto::user::v1::connection_service_server::ConnectionServiceServer;
+use circle_proto::user::v1::host_profile_service_server::HostProfileServiceServer;
 use circle_proto::user::v1::identity_provider_service_server::IdentityProviderServiceServer;
 use circle_proto::user::v1::interest_service_server::InterestServiceServer;
+use circle_proto::user::v1::internal_metrics_service_server::InternalMetricsServiceServer;
 use circle_proto::user::v1::matching_service_server::MatchingServiceServer;
 use circle_proto::user::v1::moderation_service_server::ModerationServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
@@ -161,6 +164,14 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ))
         .add_service(AchievementServiceServer::with_interceptor(
             api::achievements::AchievementApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(HostProfileServiceServer::with_interceptor(
+            api::host_profiles::HostProfileApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(InternalMetricsServiceServer::with_interceptor(
+            api::internal_metrics::InternalMetricsApi::new(state.clone()),
             identity.interceptor(),
         ))
         .add_service(AdminServiceServer::with_interceptor(

@@ -8,6 +8,7 @@ use diesel_async::AsyncPgConnection;
 use crate::access::Acting;
 use crate::domain::UserId;
 use crate::error::Error;
+use crate::metrics::Reliability;
 use crate::personality::Assessment;
 use crate::state::AppState;
 use crate::store::matching::{self as store, EligibleRow, PickedInterest, Selection};
@@ -20,6 +21,8 @@ pub struct Candidate {
     pub traits: Option<Assessment>,
     pub interests: Vec<PickedInterest>,
     pub avoid: Vec<UserId>,
+    /// The figures GetInternalMetrics reports too.
+    pub reliability: Reliability,
 }
 
 /// A page of candidates by user id after `after`, and where the next page starts.
@@ -93,7 +96,24 @@ async fn assemble(
         .into_iter()
         .map(|profile| {
             let id = profile.user_id;
+            let reliability = match (
+                profile.absentee_rating,
+                profile.events_attended,
+                profile.no_shows,
+                profile.late_arrivals,
+            ) {
+                (Some(absentee_rating), Some(events_attended), Some(no_shows), Some(late)) => {
+                    Reliability {
+                        absentee_rating,
+                        events_attended,
+                        no_shows,
+                        late_arrivals: late,
+                    }
+                }
+                _ => Reliability::UNRECORDED,
+            };
             Candidate {
+                reliability,
                 traits: traits.remove(&id),
                 interests: interests.remove(&id).unwrap_or_default(),
                 avoid: avoid.remove(&id).unwrap_or_default(),

@@ -111,6 +111,7 @@ pub mod users {
             rating_count -> Int8,
             created_at -> Timestamptz,
             updated_at -> Timestamptz,
+            request_id -> Nullable<Uuid>,
         }
     }
 

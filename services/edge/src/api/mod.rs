@@ -7,6 +7,7 @@ pub mod achievements;
 pub mod blocks;
 pub mod connections;
 pub mod diagnostics;
+pub mod host_profiles;
 pub mod identity_providers;
 pub mod interests;
 pub mod moderation;

@@ -88,6 +88,7 @@ fn candidate_message(candidate: Candidate) -> pb::MatchingCandidate {
         traits,
         interests,
         avoid,
+        reliability,
     } = candidate;
     let location = match (profile.latitude, profile.longitude) {
         (Some(latitude), Some(longitude)) => Some(GeoPoint {
@@ -123,10 +124,10 @@ fn candidate_message(candidate: Candidate) -> pb::MatchingCandidate {
         max_travel_km: profile.max_travel_km,
         communication_style: style.into(),
         reliability: Some(pb::Reliability {
-            // The defaults of a person's metrics row before anything is recorded.
-            absentee_rating: profile.absentee_rating.unwrap_or(1.0),
-            events_attended: profile.events_attended.unwrap_or(0),
-            no_shows: profile.no_shows.unwrap_or(0),
+            absentee_rating: reliability.absentee_rating,
+            events_attended: reliability.events_attended,
+            no_shows: reliability.no_shows,
+            late_arrivals: reliability.late_arrivals,
         }),
         avoid_user_ids: avoid.iter().map(ToString::to_string).collect(),
     }

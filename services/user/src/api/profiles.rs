@@ -77,7 +77,7 @@ impl ProfileService for ProfileApi {
         let details = personal_details.unwrap_or_default();
         let today = chrono::Utc::now().date_naive();
         let mut changes = PersonalChanges::default();
-        for path in paths {
+        for path in &paths {
             match path.as_str() {
                 "phone_number" => {
                     changes.phone_number = Some(values::phone_number(
@@ -102,7 +102,7 @@ impl ProfileService for ProfileApi {
                 }
             }
         }
-        let profile = profiles::update_personal(&mut conn, &acting, user, changes).await?;
+        let profile = profiles::update_personal(&mut conn, &acting, user, changes, &paths).await?;
         Ok(Response::new(pb::UpdatePersonalDetailsResponse {
             profile: profile_response(profile),
         }))
@@ -144,7 +144,7 @@ impl ProfileService for ProfileApi {
             ))
         };
         let mut changes = SocialChanges::default();
-        for path in paths {
+        for path in &paths {
             match path.as_str() {
                 "first_name" => {
                     changes.first_name = text(
@@ -203,7 +203,7 @@ impl ProfileService for ProfileApi {
                 }
             }
         }
-        let profile = profiles::update_social(&mut conn, &acting, user, changes).await?;
+        let profile = profiles::update_social(&mut conn, &acting, user, changes, &paths).await?;
         Ok(Response::new(pb::UpdateSocialProfileResponse {
             profile: profile_response(profile),
         }))
@@ -233,7 +233,7 @@ impl ProfileService for ProfileApi {
         )?;
         let matching = matching_profile.unwrap_or_default();
         let mut changes = MatchingChanges::default();
-        for path in paths {
+        for path in &paths {
             match path.as_str() {
                 "communication_style" => {
                     changes.communication_style =
@@ -263,7 +263,7 @@ impl ProfileService for ProfileApi {
                 _ => changes.opted_in = Some(matching.opted_in),
             }
         }
-        let profile = profiles::update_matching(&mut conn, &acting, user, changes).await?;
+        let profile = profiles::update_matching(&mut conn, &acting, user, changes, &paths).await?;
         Ok(Response::new(pb::UpdateMatchingProfileResponse {
             profile: profile_response(profile),
         }))

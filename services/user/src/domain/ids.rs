@@ -49,3 +49,7 @@ opaque_id!(
     /// The id of a connection of the memory book.
     ConnectionId
 );
+opaque_id!(
+    /// The id of a host profile.
+    HostProfileId
+);

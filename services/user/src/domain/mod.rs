@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod achievement;
+pub mod attendance;
 pub mod email;
 pub mod ids;
 pub mod interest;
@@ -13,8 +14,9 @@ pub mod secrets;
 
 pub use account::{AccountRole, AccountStatus};
 pub use achievement::{AchievementCategory, AchievementId, AchievementName, AwardId, JsonObject};
+pub use attendance::AttendanceOutcome;
 pub use email::Email;
-pub use ids::{ConnectionId, InterestId, PhotoId, SessionId, UserId};
+pub use ids::{ConnectionId, HostProfileId, InterestId, PhotoId, SessionId, UserId};
 pub use interest::{InterestCategory, InterestLevel, InterestName};
 pub use password::{NewPassword, PasswordAttempt};
 pub use provider::IdentityProvider;

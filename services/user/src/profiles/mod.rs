@@ -3,12 +3,15 @@
 //! social profile and communication style; people who blocked each other see nothing. Only
 //! the owner or an admin changes a profile.
 
+pub mod hosts;
 pub mod photos;
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
 
 use crate::access::{Acting, Actor};
+use crate::audit::{self, AuditEntry};
 use crate::domain::profile::{CommunicationStyle, age_on};
 use crate::domain::{AccountStatus, PhotoId, UserId};
 use crate::error::Error;
@@ -136,14 +139,48 @@ async fn check_editable(
     Ok(())
 }
 
+/// An admin changing someone else's profile leaves an audit row naming the changed fields
+/// (`part` is the part of the profile, `paths` the request's mask paths).
+pub async fn audit_admin_edit(
+    conn: &mut AsyncPgConnection,
+    acting: &Acting,
+    user: UserId,
+    (resource_type, resource_id): (&'static str, String),
+    part: &str,
+    paths: &[String],
+) -> Result<(), Error> {
+    if acting.actor.is_admin() && acting.actor.user_id() != Some(user) {
+        let entry = AuditEntry {
+            action: "PROFILE_UPDATED_BY_ADMIN",
+            resource_type,
+            resource_id,
+            subject: Some(user),
+            metadata: json!({ "part": part, "paths": paths }),
+        };
+        audit::record(conn, acting, entry).await?;
+    }
+    Ok(())
+}
+
+/// The resource an edit of `user`'s profile is audited under.
+fn profile_resource(user: UserId) -> (&'static str, String) {
+    ("profile", user.to_string())
+}
+
 pub async fn update_personal(
     conn: &mut AsyncPgConnection,
     acting: &Acting,
     user: UserId,
     changes: PersonalChanges,
+    paths: &[String],
 ) -> Result<Profile, Error> {
     check_editable(conn, acting, user).await?;
-    profiles::update_personal(conn, user, &changes, Utc::now()).await?;
+    conn.transaction::<_, Error, _>(async |conn| {
+        profiles::update_personal(conn, user, &changes, Utc::now()).await?;
+        let resource = profile_resource(user);
+        audit_admin_edit(conn, acting, user, resource, "personal_details", paths).await
+    })
+    .await?;
     get(conn, acting, user).await
 }
 
@@ -156,6 +193,7 @@ pub async fn update_social(
     acting: &Acting,
     user: UserId,
     changes: SocialChanges,
+    paths: &[String],
 ) -> Result<Profile, Error> {
     check_editable(conn, acting, user).await?;
     conn.transaction::<_, Error, _>(async |conn| {
@@ -171,7 +209,8 @@ pub async fn update_social(
             }
         }
         profiles::update_social(conn, user, &changes, Utc::now()).await?;
-        Ok(())
+        let resource = profile_resource(user);
+        audit_admin_edit(conn, acting, user, resource, "social_profile", paths).await
     })
     .await?;
     get(conn, acting, user).await
@@ -182,6 +221,7 @@ pub async fn update_matching(
     acting: &Acting,
     user: UserId,
     changes: MatchingChanges,
+    paths: &[String],
 ) -> Result<Profile, Error> {
     check_editable(conn, acting, user).await?;
     conn.transaction::<_, Error, _>(async |conn| {
@@ -193,7 +233,8 @@ pub async fn update_matching(
                 message: "taking part in matching needs a position and a max_travel_km".to_owned(),
             });
         }
-        Ok(())
+        let resource = profile_resource(user);
+        audit_admin_edit(conn, acting, user, resource, "matching_profile", paths).await
     })
     .await?;
     get(conn, acting, user).await

@@ -25,6 +25,7 @@ pub struct EligibleRow {
     pub absentee_rating: Option<f64>,
     pub events_attended: Option<i32>,
     pub no_shows: Option<i32>,
+    pub late_arrivals: Option<i32>,
 }
 
 /// Which eligible people to read: a page by user id, or the given people.
@@ -53,6 +54,7 @@ pub async fn eligible(
             internal_metrics::absentee_rating.nullable(),
             internal_metrics::events_attended.nullable(),
             internal_metrics::no_shows.nullable(),
+            internal_metrics::late_arrivals.nullable(),
         ))
         .into_boxed();
     match selection {

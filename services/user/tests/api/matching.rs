@@ -199,6 +199,7 @@ async fn a_candidate_carries_everything_matchmaking_reads() {
             absentee_rating: 0.75,
             events_attended: 8,
             no_shows: 2,
+            late_arrivals: 0,
         })
     );
     assert_eq!(
