@@ -264,3 +264,102 @@ async fn a_block_hides_host_profiles_and_only_owners_and_admins_edit_them() {
         "Ana & Co"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admins_edits_of_someone_elses_profile_are_audited_with_the_mask_paths() {
+    use circle_proto::edge::v1::profile_service_client::ProfileServiceClient;
+    let suite = Suite::start().await;
+    let ana = suite.sign_up("ana@audited.test").await;
+    let boss = suite.sign_up("boss@audited.test").await;
+    suite.make_admin(&boss).await;
+    let mut profiles = ProfileServiceClient::new(suite.channel("edge"));
+    let social = |bio: &str, paths: &[&str], caller: &SignedIn| {
+        caller.call(edge::UpdateSocialProfileRequest {
+            user_id: ana.user_id.clone(),
+            social_profile: Some(edge::SocialProfile {
+                bio: bio.into(),
+                occupation: "Chef".into(),
+                ..Default::default()
+            }),
+            update_mask: Some(FieldMask {
+                paths: paths.iter().map(|path| path.to_string()).collect(),
+            }),
+        })
+    };
+    profiles
+        .update_social_profile(social("Mine", &["bio"], &ana))
+        .await
+        .unwrap();
+    profiles
+        .update_social_profile(social("", &["bio", "occupation"], &boss))
+        .await
+        .unwrap();
+    profiles
+        .update_personal_details(boss.call(edge::UpdatePersonalDetailsRequest {
+            user_id: ana.user_id.clone(),
+            personal_details: Some(edge::PersonalDetails {
+                last_name: "Moderated".into(),
+                ..Default::default()
+            }),
+            update_mask: Some(FieldMask {
+                paths: vec!["last_name".into()],
+            }),
+        }))
+        .await
+        .unwrap();
+
+    let entries = ModerationServiceClient::new(suite.channel("edge"))
+        .list_audit_entries(boss.call(edge::ListAuditEntriesRequest {
+            resource_type: "profile".into(),
+            resource_id: ana.user_id.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .entries;
+    let seen: Vec<(&str, &str, &str, prost_types::Value)> = entries
+        .iter()
+        .map(|entry| {
+            let paths = entry
+                .metadata
+                .as_ref()
+                .and_then(|metadata| metadata.fields.get("paths"))
+                .cloned()
+                .expect("the changed paths");
+            (
+                entry.action.as_str(),
+                entry.actor_id.as_str(),
+                entry.subject_id.as_str(),
+                paths,
+            )
+        })
+        .collect();
+    let paths = |paths: &[&str]| {
+        prost_types::Value::from(
+            paths
+                .iter()
+                .map(|path| prost_types::Value::from(path.to_string()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    // Newest first; Ana's own edit left no row.
+    let audited = "PROFILE_UPDATED_BY_ADMIN";
+    assert_eq!(
+        seen,
+        [
+            (
+                audited,
+                boss.user_id.as_str(),
+                ana.user_id.as_str(),
+                paths(&["last_name"])
+            ),
+            (
+                audited,
+                boss.user_id.as_str(),
+                ana.user_id.as_str(),
+                paths(&["bio", "occupation"])
+            ),
+        ]
+    );
+}
