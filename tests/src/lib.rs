@@ -171,6 +171,10 @@ impl Suite {
                 at_risk_after: Duration::from_secs(3600),
                 inactive_after: Duration::from_secs(7200),
             },
+            matchmaking: tribe_service::config::Matchmaking {
+                interval: None,
+                time_limit: Duration::from_secs(2),
+            },
         })
         .await
         .expect("tribe service starts");

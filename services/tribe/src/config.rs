@@ -29,6 +29,16 @@ pub struct Config {
     /// `TRIBE_LIFECYCLE_INTERVAL_SECS` (default 300), `TRIBE_AT_RISK_AFTER_SECS` (default 7
     /// days) and `TRIBE_INACTIVE_AFTER_SECS` (default 30 days, more than the first).
     pub lifecycle: Lifecycle,
+    /// `TRIBE_MATCHMAKING_INTERVAL_SECS` (unset: no scheduled runs) and
+    /// `TRIBE_MATCHMAKING_TIME_LIMIT_SECS` (default 10).
+    pub matchmaking: Matchmaking,
+}
+
+/// When matchmaking runs by itself, and the engine's budget per run.
+#[derive(Clone, Copy, Debug)]
+pub struct Matchmaking {
+    pub interval: Option<Duration>,
+    pub time_limit: Duration,
 }
 
 /// How often the lifecycle job looks for quiet tribes, and when they are quiet.
@@ -56,8 +66,37 @@ impl Config {
                 ..RelayConfig::default()
             },
             lifecycle: lifecycle_from_env()?,
+            matchmaking: matchmaking_from_env()?,
         })
     }
+}
+
+fn matchmaking_from_env() -> Result<Matchmaking, ConfigError> {
+    const INTERVAL: &str = "TRIBE_MATCHMAKING_INTERVAL_SECS";
+    const TIME_LIMIT: &str = "TRIBE_MATCHMAKING_TIME_LIMIT_SECS";
+    let interval = match var_or(INTERVAL, 0u64)? {
+        0 if std::env::var_os(INTERVAL).is_some_and(|v| !v.is_empty()) => {
+            return Err(ConfigError::Invalid {
+                name: INTERVAL.to_owned(),
+                value: "0".to_owned(),
+                reason: "must be at least 1, or unset for no scheduled runs".to_owned(),
+            });
+        }
+        0 => None,
+        secs => Some(Duration::from_secs(secs)),
+    };
+    let time_limit = seconds_or(TIME_LIMIT, 10)?;
+    if time_limit.is_zero() {
+        return Err(ConfigError::Invalid {
+            name: TIME_LIMIT.to_owned(),
+            value: "0".to_owned(),
+            reason: "must be at least 1".to_owned(),
+        });
+    }
+    Ok(Matchmaking {
+        interval,
+        time_limit,
+    })
 }
 
 fn lifecycle_from_env() -> Result<Lifecycle, ConfigError> {

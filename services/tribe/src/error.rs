@@ -6,6 +6,7 @@ use diesel_async::pooled_connection::deadpool::PoolError;
 use tonic::{Code, Status};
 use uuid::Uuid;
 
+use crate::domain::matchmaking::RunId;
 use crate::domain::{TribeId, UserId};
 
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +21,8 @@ pub enum Error {
     GoalNotFound(Uuid),
     #[error("message {0} not found in this tribe")]
     MessageNotFound(Uuid),
+    #[error("matchmaking run {0} not found")]
+    RunNotFound(RunId),
     #[error("only {who} may do this")]
     Forbidden {
         reason: &'static str,
@@ -45,6 +48,12 @@ pub enum Error {
     /// The user service could not say where a person is.
     #[error("reading the profile failed: {}", .0.message())]
     ProfileLookup(Status),
+    /// The user service could not list the people to match.
+    #[error("listing matching candidates failed: {}", .0.message())]
+    Candidates(Status),
+    /// The matching engine stopped without a result (a bug, not the request's fault).
+    #[error("the matching engine failed: {0}")]
+    Engine(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -78,6 +87,7 @@ impl From<Error> for Status {
             Error::MemberNotFound { user, .. } => not_found("member", user),
             Error::GoalNotFound(id) => not_found("goal", id),
             Error::MessageNotFound(id) => not_found("message", id),
+            Error::RunNotFound(id) => not_found("run", id),
             Error::PrivateTribe(_) => permission_denied("PRIVATE_TRIBE", message),
             Error::Forbidden { reason, .. } => permission_denied(reason, message),
             Error::FailedPrecondition { reason, message } => {
@@ -102,6 +112,18 @@ impl From<Error> for Status {
                     "PROFILE_UNAVAILABLE",
                     "cannot read your profile right now, retry (or give near and radius_km)",
                 )
+            }
+            Error::Candidates(status) => {
+                tracing::warn!(code = ?status.code(), error = %status.message(), "listing candidates failed");
+                with_reason(
+                    Code::Unavailable,
+                    "CANDIDATES_UNAVAILABLE",
+                    "cannot list the people to match right now, retry",
+                )
+            }
+            Error::Engine(message) => {
+                tracing::error!(error = %message, "matching engine failed");
+                with_reason(Code::Internal, "MATCHING_ENGINE_FAILED", message)
             }
             Error::Store(err) => err.into(),
         }

@@ -8,6 +8,7 @@ use circle_core::auth::IdentityKey;
 use circle_core::db::PrepareError;
 use circle_core::outbox::Relay;
 use circle_core::server::GrpcServer;
+use circle_proto::tribe::v1::matchmaking_service_server::MatchmakingServiceServer;
 use circle_proto::tribe::v1::tribe_service_server::TribeServiceServer;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
@@ -19,6 +20,7 @@ mod query;
 mod schema;
 
 pub use config::Config;
+use domain::matchmaking::{CandidateSource, Matchmaker, RunTrigger, Settings};
 pub use domain::{NOTIFICATION_CONSUMER, OUTBOX};
 pub use handler::explain_search;
 
@@ -48,7 +50,14 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
     let identity = IdentityKey::new(&config.identity_secret);
     let user_service = circle_core::client::channel(&config.user_url)?;
     let blocks = domain::Blocks::new(user_service.clone(), identity.clone());
-    let profiles = domain::Profiles::new(user_service, identity.clone());
+    let profiles = domain::Profiles::new(user_service.clone(), identity.clone());
+    let matchmaker = Matchmaker::new(
+        pool.clone(),
+        CandidateSource::new(user_service, identity.clone()),
+        Settings {
+            time_limit: config.matchmaking.time_limit,
+        },
+    );
     let relay = Relay::new(
         pool.clone(),
         identity.clone(),
@@ -63,20 +72,28 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         pool: pool.clone(),
         config: config.lifecycle,
     };
+    let schedule = config.matchmaking.interval.map(|interval| MatchmakingJob {
+        matchmaker: matchmaker.clone(),
+        interval,
+    });
     let hub = domain::Hub::default();
     let listener = domain::listen(config.db.url.clone(), hub.clone()).await?;
-    let server =
-        GrpcServer::bind(config.addr)
-            .await?
-            .add_service(TribeServiceServer::with_interceptor(
-                handler::TribeHandler::new(pool, blocks, profiles, hub, relay.waker()),
-                identity.interceptor(),
-            ));
+    let server = GrpcServer::bind(config.addr)
+        .await?
+        .add_service(TribeServiceServer::with_interceptor(
+            handler::TribeHandler::new(pool.clone(), blocks.clone(), profiles, hub, relay.waker()),
+            identity.interceptor(),
+        ))
+        .add_service(MatchmakingServiceServer::with_interceptor(
+            handler::MatchmakingHandler::new(pool, blocks, matchmaker, relay.waker()),
+            identity.interceptor(),
+        ));
     Ok(Application {
         server,
         relay,
         listener,
         lifecycle,
+        schedule,
     })
 }
 
@@ -87,6 +104,33 @@ pub struct Application {
     /// Hands new chat messages to this instance's followers.
     listener: tokio::task::JoinHandle<()>,
     lifecycle: LifecycleJob,
+    /// Scheduled matchmaking, when an interval is configured.
+    schedule: Option<MatchmakingJob>,
+}
+
+/// Starts a matchmaking run every interval (the first one interval after start); a run still
+/// going on any instance makes it skip its turn.
+struct MatchmakingJob {
+    matchmaker: Matchmaker,
+    interval: std::time::Duration,
+}
+
+impl MatchmakingJob {
+    async fn run(self, wake_relay: std::sync::Arc<tokio::sync::Notify>) {
+        let start = tokio::time::Instant::now() + self.interval;
+        let mut ticks = tokio::time::interval_at(start, self.interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match self.matchmaker.run(RunTrigger::Schedule, None).await {
+                Ok(run) => {
+                    tracing::info!(run_id = %run.id, placed = run.placed_count, groups = run.group_count, "scheduled matchmaking run finished");
+                    wake_relay.notify_one();
+                }
+                Err(err) => tracing::warn!(error = %err, "scheduled matchmaking run did not run"),
+            }
+        }
+    }
 }
 
 /// Marks quiet tribes AT_RISK and INACTIVE, every interval.
@@ -134,11 +178,17 @@ impl Application {
     ) -> Result<(), tonic::transport::Error> {
         let (stop_relay, relay_stopped) = tokio::sync::oneshot::channel::<()>();
         let lifecycle = tokio::spawn(self.lifecycle.run(self.relay.waker()));
+        let schedule = self
+            .schedule
+            .map(|job| tokio::spawn(job.run(self.relay.waker())));
         let relay = tokio::spawn(self.relay.run(async move {
             let _ = relay_stopped.await;
         }));
         let served = self.server.serve(shutdown).await;
         lifecycle.abort();
+        if let Some(schedule) = schedule {
+            schedule.abort();
+        }
         self.listener.abort();
         let _ = stop_relay.send(());
         if let Err(err) = relay.await {

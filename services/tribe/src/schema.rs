@@ -2,6 +2,36 @@
 
 pub mod tribes {
     diesel::table! {
+        tribes.match_groups (tribe_id) {
+            tribe_id -> Uuid,
+            run_id -> Uuid,
+            group_size -> Int2,
+            score -> Float8,
+            reasons -> Jsonb,
+        }
+    }
+
+    diesel::table! {
+        tribes.matchmaking_runs (id) {
+            id -> Uuid,
+            trigger -> Text,
+            started_by -> Nullable<Uuid>,
+            status -> Text,
+            started_at -> Timestamptz,
+            finished_at -> Nullable<Timestamptz>,
+            candidate_count -> Int4,
+            skipped_count -> Int4,
+            excluded_count -> Int4,
+            input_count -> Int4,
+            placed_count -> Int4,
+            group_count -> Int4,
+            objective -> Float8,
+            duration_ms -> Nullable<Int8>,
+            failure -> Nullable<Text>,
+        }
+    }
+
+    diesel::table! {
         tribes.tribe_activities (id) {
             id -> Uuid,
             tribe_id -> Uuid,
@@ -82,6 +112,8 @@ pub mod tribes {
         }
     }
 
+    diesel::joinable!(match_groups -> matchmaking_runs (run_id));
+    diesel::joinable!(match_groups -> tribes (tribe_id));
     diesel::joinable!(tribe_activities -> tribes (tribe_id));
     diesel::joinable!(tribe_goals -> tribes (tribe_id));
     diesel::joinable!(tribe_interests -> tribes (tribe_id));
@@ -89,6 +121,8 @@ pub mod tribes {
     diesel::joinable!(tribe_messages -> tribes (tribe_id));
 
     diesel::allow_tables_to_appear_in_same_query!(
+        match_groups,
+        matchmaking_runs,
         tribe_activities,
         tribe_goals,
         tribe_interests,

@@ -718,7 +718,7 @@ mod tests {
         check(2, names!(edge::TribePrivacy), names!(tribe::TribePrivacy));
         check(2, names!(edge::MemberRole), names!(tribe::MemberRole));
         check(
-            5,
+            6,
             names!(edge::MembershipStatus),
             names!(tribe::MembershipStatus),
         );

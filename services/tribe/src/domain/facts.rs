@@ -24,6 +24,7 @@ pub const NOTIFICATION_CONSUMER: &str = "notification";
 pub const MEMBER_JOINED: &str = "tribe.member_joined";
 pub const MEMBER_LEFT: &str = "tribe.member_left";
 pub const MEMBER_REMOVED: &str = "tribe.member_removed";
+pub const MEMBER_INVITED: &str = "tribe.member_invited";
 pub const TRIBE_FORMED: &str = "tribe.formed";
 pub const TRIBE_ACTIVE: &str = "tribe.active";
 pub const TRIBE_AT_RISK: &str = "tribe.at_risk";
@@ -48,6 +49,25 @@ pub async fn membership_changed(
     };
     OUTBOX
         .enqueue(conn, topic, &tribe.id.to_string(), &payload)
+        .await
+        .map(drop)
+}
+
+/// Writes the fact that a matchmaking run invited `user` to `tribe`.
+pub async fn member_invited(
+    conn: &mut AsyncPgConnection,
+    tribe: &Tribe,
+    user: UserId,
+    run: uuid::Uuid,
+) -> Result<(), StoreError> {
+    let payload = proto::MemberInvited {
+        tribe_id: tribe.id.to_string(),
+        tribe_name: tribe.name.clone(),
+        user_id: user.to_string(),
+        run_id: run.to_string(),
+    };
+    OUTBOX
+        .enqueue(conn, MEMBER_INVITED, &tribe.id.to_string(), &payload)
         .await
         .map(drop)
 }

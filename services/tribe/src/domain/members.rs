@@ -11,6 +11,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use super::activity::{self, ActivityType};
 use super::blocks::Blocks;
 use super::facts;
+use super::matchmaking::MATCHMAKER;
 use super::{
     Member, MemberRole, MembershipStatus, Tribe, TribeId, TribePrivacy, TribeStatus, UserId,
 };
@@ -67,8 +68,9 @@ fn note(pairs: &[(&'static str, String)]) -> BTreeMap<&'static str, String> {
 }
 
 /// Makes `user` an ACTIVE member of the locked `tribe` if a seat is free and nobody there
-/// blocked them or was blocked by them; counts them, moves the status, and records it all.
-async fn admit(
+/// blocked them or was blocked by them; counts them, moves the status, and records it all. The
+/// first to join a tribe matchmaking formed becomes its creator.
+pub(super) async fn admit(
     conn: &mut AsyncPgConnection,
     blocks: &Blocks,
     tribe: &Tribe,
@@ -86,18 +88,26 @@ async fn admit(
         ));
     }
     refuse_blocked(conn, blocks, tribe, user).await?;
+    let first_of_matched = tribe.creator_id == MATCHMAKER;
     let member = members::upsert(
         conn,
         &members::NewMember {
             tribe_id: tribe.id,
             user_id: user,
-            role: MemberRole::Member,
+            role: if first_of_matched {
+                MemberRole::Creator
+            } else {
+                MemberRole::Member
+            },
             status: MembershipStatus::Active,
             invited_by: None,
         },
     )
     .await?;
-    let tribe = recount(conn, tribe, Some(actor), 1).await?;
+    let mut tribe = recount(conn, tribe, Some(actor), 1).await?;
+    if first_of_matched {
+        tribe = tribes::set_creator(conn, tribe.id, user).await?;
+    }
     activity::record(
         conn,
         tribe.id,
@@ -199,7 +209,11 @@ pub async fn join_tribe(
                 ));
             }
             Some((MembershipStatus::Pending, Some(_))) => {}
-            Some((MembershipStatus::Left | MembershipStatus::Inactive, _)) | None => {
+            Some((
+                MembershipStatus::Left | MembershipStatus::Inactive | MembershipStatus::Declined,
+                _,
+            ))
+            | None => {
                 if tribe.privacy == TribePrivacy::Private {
                     return ask_to_join(conn, blocks, &tribe, user).await;
                 }
@@ -281,7 +295,10 @@ pub async fn invite_member(
                 ));
             }
             Some(MembershipStatus::Removed) => require_creator(&tribe, inviter)?,
-            Some(MembershipStatus::Left | MembershipStatus::Inactive) | None => {}
+            Some(
+                MembershipStatus::Left | MembershipStatus::Inactive | MembershipStatus::Declined,
+            )
+            | None => {}
         }
         if tribe.is_full() {
             return Err(Error::precondition(

@@ -18,6 +18,8 @@ circle_core::text_enum! {
         Inactive = "INACTIVE",
         Left = "LEFT",
         Removed = "REMOVED",
+        /// Turned down an invitation of matchmaking.
+        Declined = "DECLINED",
     }
 }
 

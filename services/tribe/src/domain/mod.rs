@@ -11,6 +11,7 @@ mod get_tribe;
 mod goals;
 mod lifecycle;
 mod live;
+pub mod matchmaking;
 mod members;
 mod membership;
 mod profiles;

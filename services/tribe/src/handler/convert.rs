@@ -329,6 +329,7 @@ impl From<Member> for proto::Member {
                 MembershipStatus::Inactive => proto::MembershipStatus::Inactive,
                 MembershipStatus::Left => proto::MembershipStatus::Left,
                 MembershipStatus::Removed => proto::MembershipStatus::Removed,
+                MembershipStatus::Declined => proto::MembershipStatus::Declined,
             }
             .into(),
             join_time: Some(wire::timestamp(joined_at)),

@@ -2,6 +2,7 @@
 //! domain values, runs one domain action and converts the result back.
 
 mod convert;
+mod matchmaking;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,6 +18,8 @@ use tracing::field::{Empty, display};
 
 use crate::domain::{self, Blocks, Hub, NewGoal, NewTribe, Profiles, UserId};
 use crate::error::Error;
+
+pub use matchmaking::MatchmakingHandler;
 
 pub struct TribeHandler {
     pool: DbPool,

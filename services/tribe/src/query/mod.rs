@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod goals;
 pub mod interests;
+pub mod matchmaking;
 pub mod members;
 pub mod messages;
 pub mod tribes;

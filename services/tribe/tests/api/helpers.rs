@@ -12,7 +12,7 @@ use circle_testkit::server::{RunningServer, channel};
 use circle_testkit::{ServiceSchema, TestDatabase};
 use tonic::Status;
 use tonic::transport::Channel;
-use tribe_service::config::Lifecycle;
+use tribe_service::config::{Lifecycle, Matchmaking};
 use tribe_service::{Config, MIGRATIONS, SCHEMA, build};
 
 pub use circle_testkit::principal::{service, user, user_id};
@@ -41,6 +41,12 @@ pub const LIFECYCLE: Lifecycle = Lifecycle {
     inactive_after: Duration::from_secs(7200),
 };
 
+/// No scheduled runs; each run's engine stops within two seconds.
+pub const MATCHMAKING: Matchmaking = Matchmaking {
+    interval: None,
+    time_limit: Duration::from_secs(2),
+};
+
 /// Nobody listens here: facts stay in the outbox, where tests read them.
 const NO_NOTIFICATION_SERVICE: &str = "http://127.0.0.1:9";
 
@@ -57,6 +63,7 @@ pub struct TestApp {
 
 /// A second instance of the service on the same database.
 pub struct Instance {
+    pub addr: SocketAddr,
     pub client: TribeServiceClient<Channel>,
     _server: RunningServer<tonic::transport::Error>,
 }
@@ -100,6 +107,7 @@ impl TestApp {
             notification_url: NO_NOTIFICATION_SERVICE.to_owned(),
             relay: quiet_relay(),
             lifecycle: LIFECYCLE,
+            matchmaking: MATCHMAKING,
         };
         let app = build(config.clone())
             .await
@@ -126,6 +134,7 @@ impl TestApp {
         .expect("building another tribe service");
         let addr = app.local_addr();
         Instance {
+            addr,
             client: TribeServiceClient::new(channel(addr)),
             _server: RunningServer::spawn(|shutdown| app.run_until_stopped(shutdown)),
         }

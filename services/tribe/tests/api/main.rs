@@ -8,6 +8,7 @@ mod goals;
 mod helpers;
 mod idempotency;
 mod lifecycle;
+mod matchmaking;
 mod members;
 mod migrations;
 mod server;

@@ -1,0 +1,653 @@
+//! Matchmaking against a real user service: runs (admins only, one at a time across
+//! instances), the tribes and invitations they create, accepting and declining, and the
+//! reasons members may read.
+
+use std::collections::HashSet;
+
+use circle_core::auth::{Principal, Role};
+use circle_proto::tribe::v1::matchmaking_service_client::MatchmakingServiceClient;
+use circle_proto::tribe::v1::{
+    AcceptMatchInvitationRequest, DeclineMatchInvitationRequest, GetMatchReasonsRequest,
+    GetMatchmakingRunRequest, ListMatchInvitationsRequest, ListMatchmakingRunsRequest,
+    MatchInvitation, MatchmakingRun, MatchmakingRunStatus, MatchmakingTrigger, MemberRole,
+    MembershipStatus, StartMatchmakingRunRequest, TribePrivacy, TribeStatus,
+};
+use circle_proto::user::v1::InterestCategory;
+use tonic::transport::Channel;
+use tonic::{Code, Status};
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, assert_invalid_argument, assert_refused, new_tribe, user, user_id};
+
+fn matchmaking(app: &TestApp) -> MatchmakingServiceClient<Channel> {
+    MatchmakingServiceClient::new(circle_testkit::server::channel(app.addr))
+}
+
+fn admin() -> Principal {
+    Principal::User {
+        id: Uuid::new_v4(),
+        role: Role::Admin,
+        session_id: Uuid::new_v4(),
+    }
+}
+
+/// What a person tells the user service for matching.
+struct Profile {
+    at: Option<(f64, f64)>,
+    travel_km: i32,
+    traits: [i16; 5],
+    interests: &'static [(&'static str, &'static str, &'static str)],
+    style: &'static str,
+}
+
+const HIKERS: &[(&str, &str, &str)] = &[
+    ("hiking", "OUTDOOR_ADVENTURES", "HIGH"),
+    ("chess", "GAMES_ENTERTAINMENT", "MEDIUM"),
+];
+
+/// Someone in Berlin, `n` hundred metres east of the centre, who likes hiking and chess.
+fn berliner(n: u8) -> Profile {
+    Profile {
+        at: Some((52.52, 13.40 + f64::from(n) * 0.0015)),
+        travel_km: 15,
+        traits: [60 + i16::from(n), 55, 45, 70, 30],
+        interests: HIKERS,
+        style: "SUPPORTIVE",
+    }
+}
+
+/// Writes an opted-in person with an ACTIVE account into the user service's tables.
+async fn opted_in(app: &TestApp, profile: &Profile) -> Principal {
+    let person = user();
+    let id = user_id(&person);
+    let db = app.db.admin_client().await;
+    db.execute(
+        "INSERT INTO users.accounts (id, email, password_hash, status) \
+         VALUES ($1, $2, 'not-a-hash', 'ACTIVE')",
+        &[&id, &format!("{id}@matching.test")],
+    )
+    .await
+    .expect("an account");
+    let (lat, lng) = profile.at.unzip();
+    db.execute(
+        "INSERT INTO users.matching_profiles \
+         (user_id, latitude, longitude, communication_style, max_travel_km, opted_in) \
+         VALUES ($1, $2, $3, $4, $5, true)",
+        &[&id, &lat, &lng, &profile.style, &profile.travel_km],
+    )
+    .await
+    .expect("a matching profile");
+    let [o, c, e, a, n] = profile.traits;
+    db.execute(
+        "INSERT INTO users.personality_assessments (id, user_id, openness, conscientiousness, \
+         extraversion, agreeableness, neuroticism) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[&Uuid::new_v4(), &id, &o, &c, &e, &a, &n],
+    )
+    .await
+    .expect("an assessment");
+    for (name, category, level) in profile.interests {
+        db.execute(
+            "INSERT INTO users.interests (id, name, category) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+            &[&Uuid::new_v4(), name, category],
+        )
+        .await
+        .expect("an interest");
+        db.execute(
+            "INSERT INTO users.profile_interests (user_id, interest_id, level) \
+             SELECT $1, id, $3 FROM users.interests WHERE name = $2",
+            &[&id, name, level],
+        )
+        .await
+        .expect("a profile interest");
+    }
+    person
+}
+
+async fn berliners(app: &TestApp, count: u8) -> Vec<Principal> {
+    let mut people = Vec::new();
+    for n in 0..count {
+        people.push(opted_in(app, &berliner(n)).await);
+    }
+    people
+}
+
+async fn start(app: &TestApp, caller: &Principal) -> Result<MatchmakingRun, Status> {
+    let response = matchmaking(app)
+        .start_matchmaking_run(app.call(caller, StartMatchmakingRunRequest {}))
+        .await?;
+    Ok(response.into_inner().run.expect("a run"))
+}
+
+async fn invitations(app: &TestApp, person: &Principal) -> Vec<MatchInvitation> {
+    matchmaking(app)
+        .list_match_invitations(app.call(person, ListMatchInvitationsRequest::default()))
+        .await
+        .expect("the invitations")
+        .into_inner()
+        .invitations
+}
+
+async fn accept(
+    app: &TestApp,
+    person: &Principal,
+    tribe_id: &str,
+) -> Result<(MembershipStatus, TribeStatus, String), Status> {
+    let response = matchmaking(app)
+        .accept_match_invitation(app.call(
+            person,
+            AcceptMatchInvitationRequest {
+                tribe_id: tribe_id.to_owned(),
+            },
+        ))
+        .await?
+        .into_inner();
+    let member = response.member.expect("a member");
+    let tribe = response.tribe.expect("a tribe");
+    Ok((member.status(), tribe.status(), tribe.creator_id))
+}
+
+async fn decline(app: &TestApp, person: &Principal, tribe_id: &str) -> Result<i32, Status> {
+    let response = matchmaking(app)
+        .decline_match_invitation(app.call(
+            person,
+            DeclineMatchInvitationRequest {
+                tribe_id: tribe_id.to_owned(),
+            },
+        ))
+        .await?;
+    Ok(response.into_inner().member.expect("a member").status)
+}
+
+async fn get(
+    app: &TestApp,
+    caller: &Principal,
+    run_id: &str,
+) -> Result<tonic::Response<circle_proto::tribe::v1::GetMatchmakingRunResponse>, Status> {
+    let request = GetMatchmakingRunRequest {
+        run_id: run_id.to_owned(),
+    };
+    matchmaking(app)
+        .get_matchmaking_run(app.call(caller, request))
+        .await
+}
+
+async fn list(
+    app: &TestApp,
+    caller: &Principal,
+    page_token: String,
+) -> Result<tonic::Response<circle_proto::tribe::v1::ListMatchmakingRunsResponse>, Status> {
+    let request = ListMatchmakingRunsRequest {
+        page_size: 1,
+        page_token,
+    };
+    matchmaking(app)
+        .list_matchmaking_runs(app.call(caller, request))
+        .await
+}
+
+async fn reasons_of(
+    app: &TestApp,
+    person: &Principal,
+    tribe_id: &str,
+) -> Result<tonic::Response<circle_proto::tribe::v1::GetMatchReasonsResponse>, Status> {
+    let request = GetMatchReasonsRequest {
+        tribe_id: tribe_id.to_owned(),
+    };
+    matchmaking(app)
+        .get_match_reasons(app.call(person, request))
+        .await
+}
+
+#[tokio::test]
+async fn a_run_forms_a_forming_tribe_and_invites_everyone_in_it() {
+    let app = TestApp::spawn().await;
+    let group = berliners(&app, 6).await;
+    let unplaceable = opted_in(
+        &app,
+        &Profile {
+            at: Some((48.85, 2.35)),
+            ..berliner(9)
+        },
+    )
+    .await;
+    let without_location = opted_in(
+        &app,
+        &Profile {
+            at: None,
+            ..berliner(8)
+        },
+    )
+    .await;
+
+    let run = start(&app, &admin()).await.unwrap();
+    assert_eq!(run.status(), MatchmakingRunStatus::Succeeded);
+    assert_eq!(run.trigger(), MatchmakingTrigger::Admin);
+    assert_eq!(
+        (run.candidate_count, run.skipped_count, run.excluded_count),
+        (8, 1, 0)
+    );
+    assert_eq!(
+        (run.input_count, run.placed_count, run.group_count),
+        (7, 6, 1)
+    );
+    assert!(run.objective > 0.0, "{run:?}");
+    assert!(run.duration.is_some() && run.finish_time.is_some());
+
+    let mut tribe_ids = HashSet::new();
+    for person in &group {
+        let found = invitations(&app, person).await;
+        assert_eq!(found.len(), 1, "one invitation each");
+        assert_eq!(found[0].run_id, run.id);
+        let tribe = found[0].tribe.clone().expect("the tribe");
+        assert_eq!(tribe.status(), TribeStatus::Forming);
+        assert_eq!(tribe.privacy(), TribePrivacy::Private);
+        assert_eq!(tribe.member_count, 0, "invitations hold no seat yet");
+        assert_eq!(tribe.max_members, 8);
+        assert_eq!(
+            tribe.name, "Chess Tribe",
+            "named after the primary interest"
+        );
+        let primary = &tribe.interests[0];
+        assert!(
+            primary.primary && primary.name == "chess",
+            "most shared, then by name"
+        );
+        assert_eq!(tribe.interests.len(), 2, "the shared interests");
+        assert!(tribe.interests[1..].iter().all(|i| !i.primary));
+        let names: HashSet<_> = tribe.interests.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, HashSet::from(["hiking", "chess"]));
+        let hiking = tribe.interests.iter().find(|i| i.name == "hiking").unwrap();
+        assert_eq!(hiking.category(), InterestCategory::OutdoorAdventures);
+        let meeting_point = tribe.location.expect("the meeting point");
+        assert!((meeting_point.latitude - 52.52).abs() < 0.1);
+        tribe_ids.insert(tribe.id);
+    }
+    assert_eq!(tribe_ids.len(), 1, "one tribe for the six");
+    for outsider in [&unplaceable, &without_location] {
+        assert!(invitations(&app, outsider).await.is_empty());
+    }
+    let topics = app.outbox_topics().await;
+    let invited = topics
+        .iter()
+        .filter(|t| *t == "tribe.member_invited")
+        .count();
+    assert_eq!(invited, 6, "{topics:?}");
+    assert!(topics.contains(&"tribe.formed".to_owned()));
+}
+
+#[tokio::test]
+async fn four_acceptances_make_the_tribe_active_and_a_decline_frees_the_person() {
+    let app = TestApp::spawn().await;
+    let group = berliners(&app, 6).await;
+    start(&app, &admin()).await.unwrap();
+    let tribe_id = invitations(&app, &group[0]).await[0]
+        .tribe
+        .clone()
+        .unwrap()
+        .id;
+
+    let (status, tribe_status, creator) = accept(&app, &group[0], &tribe_id).await.unwrap();
+    assert_eq!(status, MembershipStatus::Active);
+    assert_eq!(tribe_status, TribeStatus::Forming);
+    assert_eq!(
+        creator,
+        user_id(&group[0]).to_string(),
+        "the first to accept"
+    );
+    for person in &group[1..3] {
+        let (_, tribe_status, _) = accept(&app, person, &tribe_id).await.unwrap();
+        assert_eq!(tribe_status, TribeStatus::Forming);
+    }
+    let (_, tribe_status, creator) = accept(&app, &group[3], &tribe_id).await.unwrap();
+    assert_eq!(tribe_status, TribeStatus::Active, "active with its fourth");
+    assert_eq!(creator, user_id(&group[0]).to_string());
+    let members = app.get_tribe(&group[0], &tribe_id).await.unwrap();
+    assert_eq!(members.member_count, 4);
+    assert!(
+        app.outbox_topics()
+            .await
+            .contains(&"tribe.active".to_owned())
+    );
+
+    assert_refused(
+        accept(&app, &group[0], &tribe_id).await,
+        Code::FailedPrecondition,
+        "NO_MATCH_INVITATION",
+    );
+    assert_eq!(
+        decline(&app, &group[4], &tribe_id).await.unwrap(),
+        i32::from(MembershipStatus::Declined)
+    );
+    assert!(invitations(&app, &group[4]).await.is_empty());
+    assert_refused(
+        accept(&app, &group[4], &tribe_id).await,
+        Code::FailedPrecondition,
+        "NO_MATCH_INVITATION",
+    );
+
+    // The next run leaves out the four members and the one still invited; the one who
+    // declined is matched again (with newcomers nearby).
+    let newcomers = [
+        opted_in(&app, &berliner(20)).await,
+        opted_in(&app, &berliner(21)).await,
+        opted_in(&app, &berliner(22)).await,
+    ];
+    let run = start(&app, &admin()).await.unwrap();
+    assert_eq!((run.candidate_count, run.excluded_count), (9, 5), "{run:?}");
+    assert_eq!((run.input_count, run.placed_count), (4, 4), "{run:?}");
+    let again = invitations(&app, &group[4]).await;
+    assert_eq!(again.len(), 1);
+    assert_ne!(again[0].tribe.as_ref().unwrap().id, tribe_id);
+    for person in &newcomers {
+        assert_eq!(invitations(&app, person).await.len(), 1);
+    }
+    assert_eq!(
+        invitations(&app, &group[5]).await.len(),
+        1,
+        "still the first one"
+    );
+}
+
+#[tokio::test]
+async fn everyone_declining_dissolves_the_tribe() {
+    let app = TestApp::spawn().await;
+    let group = berliners(&app, 4).await;
+    start(&app, &admin()).await.unwrap();
+    let tribe_id = invitations(&app, &group[0]).await[0]
+        .tribe
+        .clone()
+        .unwrap()
+        .id;
+    for person in &group {
+        decline(&app, person, &tribe_id).await.unwrap();
+    }
+    let status: String = app
+        .db
+        .admin_client()
+        .await
+        .query_one(
+            "SELECT status FROM tribes.tribes WHERE id = $1",
+            &[&tribe_id.parse::<Uuid>().unwrap()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "DISSOLVED");
+}
+
+#[tokio::test]
+async fn only_admins_start_and_read_runs() {
+    let app = TestApp::spawn().await;
+    let person = user();
+    assert_refused(
+        start(&app, &person).await,
+        Code::PermissionDenied,
+        "ADMIN_ONLY",
+    );
+    let service = crate::helpers::service("edge");
+    assert_refused(
+        start(&app, &service).await,
+        Code::PermissionDenied,
+        "ADMIN_ONLY",
+    );
+
+    let admin = admin();
+    let first = start(&app, &admin).await.unwrap();
+    let second = start(&app, &admin).await.unwrap();
+    assert_eq!(first.candidate_count, 0);
+
+    assert_refused(
+        get(&app, &person, &first.id).await,
+        Code::PermissionDenied,
+        "ADMIN_ONLY",
+    );
+    let got = get(&app, &admin, &first.id)
+        .await
+        .unwrap()
+        .into_inner()
+        .run
+        .unwrap();
+    assert_eq!(got.id, first.id);
+    assert_eq!(got.started_by, user_id(&admin).to_string());
+    assert_invalid_argument(get(&app, &admin, "not-a-uuid").await, "run_id");
+    let missing = get(&app, &admin, &Uuid::new_v4().to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Code::NotFound);
+
+    assert_refused(
+        list(&app, &person, String::new()).await,
+        Code::PermissionDenied,
+        "ADMIN_ONLY",
+    );
+    let page = list(&app, &admin, String::new())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.runs.len(), 1);
+    assert_eq!(page.runs[0].id, second.id, "newest first");
+    let page = list(&app, &admin, page.next_page_token)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.runs[0].id, first.id);
+    assert!(page.next_page_token.is_empty());
+}
+
+#[tokio::test]
+async fn a_run_while_another_is_running_is_refused_and_an_abandoned_one_is_failed() {
+    let app = TestApp::spawn().await;
+    let db = app.db.admin_client().await;
+    let running = Uuid::new_v4();
+    db.execute(
+        "INSERT INTO tribes.matchmaking_runs (id, trigger, status) VALUES ($1, 'SCHEDULE', 'RUNNING')",
+        &[&running],
+    )
+    .await
+    .unwrap();
+    let refused = assert_refused(
+        start(&app, &admin()).await,
+        Code::FailedPrecondition,
+        "RUN_IN_PROGRESS",
+    );
+    assert!(refused.message().contains("in progress"), "{refused:?}");
+
+    db.execute(
+        "UPDATE tribes.matchmaking_runs SET started_at = now() - interval '1 hour' WHERE id = $1",
+        &[&running],
+    )
+    .await
+    .unwrap();
+    start(&app, &admin())
+        .await
+        .expect("the abandoned run does not block");
+    let status: String = db
+        .query_one(
+            "SELECT status FROM tribes.matchmaking_runs WHERE id = $1",
+            &[&running],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "FAILED");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_starts_on_two_instances_never_overlap_nor_invite_anyone_twice() {
+    let app = TestApp::spawn().await;
+    let other = app.another_instance().await;
+    for n in 0..40 {
+        opted_in(&app, &berliner(n)).await;
+    }
+    let admin = admin();
+    let mut calls = Vec::new();
+    for i in 0..6 {
+        let mut client = if i % 2 == 0 {
+            matchmaking(&app)
+        } else {
+            MatchmakingServiceClient::new(circle_testkit::server::channel(other.addr))
+        };
+        let request = app.call(&admin, StartMatchmakingRunRequest {});
+        calls.push(tokio::spawn(async move {
+            client.start_matchmaking_run(request).await
+        }));
+    }
+    let mut succeeded = 0;
+    for call in calls {
+        match call.await.unwrap() {
+            Ok(_) => succeeded += 1,
+            Err(status) => {
+                circle_testkit::status::assert_reason(
+                    &status,
+                    Code::FailedPrecondition,
+                    "RUN_IN_PROGRESS",
+                );
+            }
+        }
+    }
+    assert!(succeeded >= 1);
+    let db = app.db.admin_client().await;
+    let overlapping = db
+        .query_one(
+            "SELECT count(*) FROM tribes.matchmaking_runs a JOIN tribes.matchmaking_runs b \
+             ON a.id < b.id AND a.started_at < b.finished_at AND b.started_at < a.finished_at",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get::<_, i64>(0);
+    assert_eq!(overlapping, 0, "two runs overlapped");
+    let runs: i64 = db
+        .query_one("SELECT count(*) FROM tribes.matchmaking_runs", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(runs, succeeded, "refused starts leave no run behind");
+    let invited_twice: i64 = db
+        .query_one(
+            "SELECT count(*) FROM (SELECT user_id FROM tribes.tribe_members \
+             WHERE status = 'PENDING' GROUP BY user_id HAVING count(*) > 1) twice",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(invited_twice, 0);
+    let invited: i64 = db
+        .query_one(
+            "SELECT count(*) FROM tribes.tribe_members WHERE status = 'PENDING'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(invited, 40, "everyone placed once");
+}
+
+#[tokio::test]
+async fn members_read_the_reasons_without_anyones_private_data() {
+    let app = TestApp::spawn().await;
+    let group = berliners(&app, 5).await;
+    start(&app, &admin()).await.unwrap();
+    let tribe_id = invitations(&app, &group[0]).await[0]
+        .tribe
+        .clone()
+        .unwrap()
+        .id;
+    accept(&app, &group[0], &tribe_id).await.unwrap();
+
+    for person in &group[..2] {
+        let reasons = reasons_of(&app, person, &tribe_id)
+            .await
+            .expect("a member or invitee reads them")
+            .into_inner()
+            .reasons
+            .unwrap();
+        assert_eq!(reasons.group_size, 5);
+        let shared: Vec<_> = reasons
+            .shared_interests
+            .iter()
+            .map(|s| (s.name.as_str(), s.member_count))
+            .collect();
+        assert_eq!(shared, [("chess", 5), ("hiking", 5)]);
+        assert!(reasons.trait_closeness > 0.9 && reasons.trait_closeness <= 1.0);
+        assert_eq!(reasons.interest_overlap, 1.0);
+        assert_eq!(reasons.style_agreement, 1.0);
+        assert!(
+            (1..=15).contains(&reasons.farthest_travel_km),
+            "{reasons:?}"
+        );
+        assert!(reasons.score > 0.9);
+    }
+
+    assert_refused(
+        reasons_of(&app, &user(), &tribe_id).await,
+        Code::PermissionDenied,
+        "NOT_A_MEMBER",
+    );
+    decline(&app, &group[4], &tribe_id).await.unwrap();
+    assert_refused(
+        reasons_of(&app, &group[4], &tribe_id).await,
+        Code::PermissionDenied,
+        "NOT_A_MEMBER",
+    );
+    assert_invalid_argument(reasons_of(&app, &group[0], "nope").await, "tribe_id");
+    let own = app
+        .create_tribe(&group[0], new_tribe("Made by hand"))
+        .await
+        .unwrap();
+    assert_refused(
+        reasons_of(&app, &group[0], &own.id).await,
+        Code::FailedPrecondition,
+        "NOT_MATCHED",
+    );
+}
+
+#[tokio::test]
+async fn invitations_are_answered_only_by_the_invited() {
+    let app = TestApp::spawn().await;
+    let group = berliners(&app, 4).await;
+    start(&app, &admin()).await.unwrap();
+    let tribe_id = invitations(&app, &group[0]).await[0]
+        .tribe
+        .clone()
+        .unwrap()
+        .id;
+    let stranger = user();
+    assert_refused(
+        accept(&app, &stranger, &tribe_id).await,
+        Code::FailedPrecondition,
+        "NO_MATCH_INVITATION",
+    );
+    assert_refused(
+        decline(&app, &stranger, &tribe_id).await,
+        Code::FailedPrecondition,
+        "NO_MATCH_INVITATION",
+    );
+    assert_invalid_argument(accept(&app, &group[0], "").await, "tribe_id");
+    let missing = accept(&app, &group[0], &Uuid::new_v4().to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Code::NotFound);
+    let (_, _, _) = accept(&app, &group[1], &tribe_id).await.unwrap();
+    let members = app.get_tribe(&group[1], &tribe_id).await.unwrap();
+    assert_eq!(members.creator_id, user_id(&group[1]).to_string());
+    let role = crate::helpers::client(&app)
+        .list_members(app.call(
+            &group[1],
+            circle_proto::tribe::v1::ListMembersRequest {
+                tribe_id: tribe_id.clone(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .members
+        .into_iter()
+        .find(|m| m.user_id == user_id(&group[1]).to_string())
+        .unwrap()
+        .role();
+    assert_eq!(role, MemberRole::Creator);
+}
