@@ -24,6 +24,7 @@ use circle_proto::edge::v1::diagnostics_service_server::DiagnosticsServiceServer
 use circle_proto::edge::v1::host_profile_service_server::HostProfileServiceServer;
 use circle_proto::edge::v1::identity_provider_service_server::IdentityProviderServiceServer;
 use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
+use circle_proto::edge::v1::matchmaking_service_server::MatchmakingServiceServer;
 use circle_proto::edge::v1::moderation_service_server::ModerationServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
 use circle_proto::edge::v1::profile_service_server::ProfileServiceServer;
@@ -96,6 +97,9 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         .add_service(TribeServiceServer::new(api::tribes::TribeApi::new(
             context.clone(),
         )))
+        .add_service(MatchmakingServiceServer::new(
+            api::matchmaking::MatchmakingApi::new(context.clone()),
+        ))
         .add_service(ReportServiceServer::new(api::reports::ReportApi::new(
             context.clone(),
         )))

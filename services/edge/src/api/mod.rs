@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod host_profiles;
 pub mod identity_providers;
 pub mod interests;
+pub mod matchmaking;
 pub mod moderation;
 pub mod personality;
 pub mod profiles;

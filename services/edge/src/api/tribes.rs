@@ -97,7 +97,7 @@ fn tribe_in(t: edge::Tribe) -> tribe::Tribe {
     }
 }
 
-fn tribe_out(t: Option<tribe::Tribe>) -> Result<edge::Tribe, Error> {
+pub(super) fn tribe_out(t: Option<tribe::Tribe>) -> Result<edge::Tribe, Error> {
     let tribe::Tribe {
         id,
         name,
@@ -128,7 +128,7 @@ fn tribe_out(t: Option<tribe::Tribe>) -> Result<edge::Tribe, Error> {
     })
 }
 
-fn member_out(m: tribe::Member) -> edge::Member {
+pub(super) fn member_out(m: tribe::Member) -> edge::Member {
     let tribe::Member {
         user_id,
         role,
