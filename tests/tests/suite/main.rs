@@ -12,6 +12,7 @@ mod host_profiles;
 mod identity_providers;
 mod interests;
 mod internal_metrics;
+mod matchmaking;
 mod moderation;
 mod outbox;
 mod personality;
