@@ -27,6 +27,7 @@ use circle_proto::edge::v1::interest_service_server::InterestServiceServer;
 use circle_proto::edge::v1::matchmaking_service_server::MatchmakingServiceServer;
 use circle_proto::edge::v1::moderation_service_server::ModerationServiceServer;
 use circle_proto::edge::v1::personality_service_server::PersonalityServiceServer;
+use circle_proto::edge::v1::privacy_service_server::PrivacyServiceServer;
 use circle_proto::edge::v1::profile_service_server::ProfileServiceServer;
 use circle_proto::edge::v1::report_service_server::ReportServiceServer;
 use circle_proto::edge::v1::session_service_server::SessionServiceServer;
@@ -111,7 +112,10 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ))
         .add_service(HostProfileServiceServer::new(
             api::host_profiles::HostProfileApi::new(context.clone()),
-        ));
+        ))
+        .add_service(PrivacyServiceServer::new(api::privacy::PrivacyApi::new(
+            context.clone(),
+        )));
     tracing::info!(addr = %server.local_addr(), "edge bound");
     Ok(Application { server, limiter })
 }

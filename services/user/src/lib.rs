@@ -20,6 +20,7 @@ mod matching;
 mod metrics;
 mod moderation;
 mod personality;
+mod privacy;
 mod profiles;
 mod registration;
 pub mod schema;
@@ -46,6 +47,7 @@ use circle_proto::user::v1::internal_metrics_service_server::InternalMetricsServ
 use circle_proto::user::v1::matching_service_server::MatchingServiceServer;
 use circle_proto::user::v1::moderation_service_server::ModerationServiceServer;
 use circle_proto::user::v1::personality_service_server::PersonalityServiceServer;
+use circle_proto::user::v1::privacy_service_server::PrivacyServiceServer;
 use circle_proto::user::v1::profile_service_server::ProfileServiceServer;
 use circle_proto::user::v1::report_service_server::ReportServiceServer;
 use circle_proto::user::v1::session_service_server::SessionServiceServer;
@@ -53,6 +55,7 @@ use circle_proto::user::v1::user_service_server::UserServiceServer;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub use crate::config::Config;
+pub use crate::privacy::USER_ERASED;
 pub use crate::registration::{MAX_CODE_ATTEMPTS, VERIFICATION_CODE_ISSUED};
 pub use crate::state::{NOTIFICATION_CONSUMER, OUTBOX};
 
@@ -172,6 +175,10 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         ))
         .add_service(InternalMetricsServiceServer::with_interceptor(
             api::internal_metrics::InternalMetricsApi::new(state.clone()),
+            identity.interceptor(),
+        ))
+        .add_service(PrivacyServiceServer::with_interceptor(
+            api::privacy::PrivacyApi::new(state.clone()),
             identity.interceptor(),
         ))
         .add_service(AdminServiceServer::with_interceptor(

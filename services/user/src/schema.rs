@@ -12,6 +12,7 @@ pub mod users {
             created_at -> Timestamptz,
             updated_at -> Timestamptz,
             deleted_at -> Nullable<Timestamptz>,
+            erased_at -> Nullable<Timestamptz>,
         }
     }
 
@@ -86,6 +87,27 @@ pub mod users {
             is_favorite -> Bool,
             private_notes -> Text,
             created_at -> Timestamptz,
+            updated_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        users.consent_changes (id) {
+            id -> Uuid,
+            user_id -> Uuid,
+            purpose -> Text,
+            granted -> Bool,
+            changed_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
+        users.consents (user_id, purpose) {
+            user_id -> Uuid,
+            purpose -> Text,
+            granted -> Bool,
+            granted_at -> Nullable<Timestamptz>,
+            withdrawn_at -> Nullable<Timestamptz>,
             updated_at -> Timestamptz,
         }
     }
@@ -284,6 +306,8 @@ pub mod users {
     }
 
     diesel::joinable!(attendance_outcomes -> accounts (user_id));
+    diesel::joinable!(consent_changes -> accounts (user_id));
+    diesel::joinable!(consents -> accounts (user_id));
     diesel::joinable!(email_verification_codes -> accounts (user_id));
     diesel::joinable!(host_profiles -> accounts (user_id));
     diesel::joinable!(host_ratings -> host_profiles (host_id));
@@ -309,6 +333,8 @@ pub mod users {
         blocks,
         connect_again,
         connections,
+        consent_changes,
+        consents,
         email_verification_codes,
         host_profiles,
         host_ratings,

@@ -13,6 +13,7 @@ pub mod interests;
 pub mod matchmaking;
 pub mod moderation;
 pub mod personality;
+pub mod privacy;
 pub mod profiles;
 pub mod reports;
 pub mod sessions;

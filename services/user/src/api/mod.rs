@@ -12,6 +12,7 @@ pub mod internal_metrics;
 pub mod matching;
 pub mod moderation;
 pub mod personality;
+pub mod privacy;
 pub mod profiles;
 pub mod sessions;
 

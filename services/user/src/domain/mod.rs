@@ -3,6 +3,7 @@
 pub mod account;
 pub mod achievement;
 pub mod attendance;
+pub mod consent;
 pub mod email;
 pub mod ids;
 pub mod interest;
@@ -15,6 +16,7 @@ pub mod secrets;
 pub use account::{AccountRole, AccountStatus};
 pub use achievement::{AchievementCategory, AchievementId, AchievementName, AwardId, JsonObject};
 pub use attendance::AttendanceOutcome;
+pub use consent::ConsentPurpose;
 pub use email::Email;
 pub use ids::{ConnectionId, HostProfileId, InterestId, PhotoId, SessionId, UserId};
 pub use interest::{InterestCategory, InterestLevel, InterestName};

@@ -21,6 +21,8 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Set once the person was erased: the account holds no personal data any more.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Insertable)]
@@ -58,16 +60,25 @@ pub enum AccountUpdate {
         status: AccountStatus,
         at: DateTime<Utc>,
     },
+    /// The person was erased: the email becomes `placeholder` (so the address is free to
+    /// register again), the password goes, and the account is DELETED (since `deleted_at`).
+    Erased {
+        placeholder: String,
+        deleted_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(AsChangeset, Default)]
 #[diesel(table_name = accounts)]
 struct AccountChangeset {
+    email: Option<String>,
     status: Option<AccountStatus>,
     password_hash: Option<Option<String>>,
     role: Option<AccountRole>,
     deleted_at: Option<Option<DateTime<Utc>>>,
     email_verified_at: Option<Option<DateTime<Utc>>>,
+    erased_at: Option<Option<DateTime<Utc>>>,
     updated_at: Option<DateTime<Utc>>,
 }
 
@@ -100,6 +111,19 @@ impl From<AccountUpdate> for AccountChangeset {
             AccountUpdate::StatusChanged { status, at } => AccountChangeset {
                 status: Some(status),
                 deleted_at: (status == AccountStatus::Deleted).then_some(Some(at)),
+                updated_at: Some(at),
+                ..AccountChangeset::default()
+            },
+            AccountUpdate::Erased {
+                placeholder,
+                deleted_at,
+                at,
+            } => AccountChangeset {
+                email: Some(placeholder),
+                status: Some(AccountStatus::Deleted),
+                password_hash: Some(None),
+                deleted_at: Some(Some(deleted_at)),
+                erased_at: Some(Some(at)),
                 updated_at: Some(at),
                 ..AccountChangeset::default()
             },

@@ -16,6 +16,7 @@ mod migrations;
 mod moderation;
 mod personality;
 mod photos;
+mod privacy;
 mod profile_audit;
 mod profiles;
 mod refresh;
