@@ -16,6 +16,7 @@ mod matchmaking;
 mod moderation;
 mod outbox;
 mod personality;
+mod privacy;
 mod profiles;
 mod sessions;
 mod tribe_chat;
