@@ -266,6 +266,7 @@ async fn the_export_holds_what_the_person_made_and_no_secret() {
         "oauth_identities",
         "host_profile",
         "attendance",
+        "achievements",
     ] {
         assert!(
             document.get(section).is_some(),

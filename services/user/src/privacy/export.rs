@@ -11,10 +11,10 @@ use crate::audit::{self, AuditEntry};
 use crate::domain::UserId;
 use crate::error::Error;
 use crate::store::export::{
-    self, AccountData, AssessmentData, AttendanceData, AuditData, BlockData, ConnectAgainData,
-    ConnectionData, ConsentChangeData, ConsentData, HostProfileData, InterestData,
-    MatchingProfileData, OauthIdentityData, PersonalDetailsData, PhotoData, ReportData,
-    SessionData, SocialProfileData,
+    self, AccountData, AchievementData, AssessmentData, AttendanceData, AuditData, BlockData,
+    ConnectAgainData, ConnectionData, ConsentChangeData, ConsentData, HostProfileData,
+    InterestData, MatchingProfileData, OauthIdentityData, PersonalDetailsData, PhotoData,
+    ReportData, SessionData, SocialProfileData,
 };
 
 /// The document, member by member; a single item is `null` where the person has none.
@@ -40,6 +40,7 @@ pub struct Document {
     pub oauth_identities: Vec<OauthIdentityData>,
     pub host_profile: Option<HostProfileData>,
     pub attendance: Vec<AttendanceData>,
+    pub achievements: Vec<AchievementData>,
 }
 
 /// Everything about `user`, read in one snapshot, for the owner or an admin; audited as
@@ -87,6 +88,7 @@ pub async fn export(
                 oauth_identities: export::oauth_identities(conn, user).await?,
                 host_profile: export::host_profile(conn, user).await?,
                 attendance: export::attendance(conn, user).await?,
+                achievements: export::achievements(conn, user).await?,
             };
             let entry = AuditEntry {
                 action: "DATA_EXPORTED",

@@ -13,9 +13,10 @@ use uuid::Uuid;
 
 use crate::domain::UserId;
 use crate::schema::users::{
-    accounts, attendance_outcomes, audit_log, blocks, connect_again, connections, consent_changes,
-    consents, host_profiles, interests, matching_profiles, oauth_identities, personal_details,
-    personality_assessments, profile_interests, profile_photos, reports, sessions, social_profiles,
+    accounts, achievements, attendance_outcomes, audit_log, blocks, connect_again, connections,
+    consent_changes, consents, host_profiles, interests, matching_profiles, oauth_identities,
+    personal_details, personality_assessments, profile_interests, profile_photos, reports,
+    sessions, social_profiles, user_achievements,
 };
 
 /// The account without its password hash.
@@ -221,6 +222,16 @@ pub struct AttendanceData {
     pub event_id: Uuid,
     pub outcome: String,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// An achievement awarded to the person, with the catalog's name for it.
+#[derive(Debug, Queryable, Serialize)]
+pub struct AchievementData {
+    pub achievement_id: Uuid,
+    pub name: String,
+    pub points: i32,
+    pub metadata: serde_json::Value,
+    pub awarded_at: DateTime<Utc>,
 }
 
 pub async fn account(
@@ -458,6 +469,25 @@ pub async fn attendance(
             attendance_outcomes::event_id,
         ))
         .select(AttendanceData::as_select())
+        .load(conn)
+        .await?)
+}
+
+pub async fn achievements(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> Result<Vec<AchievementData>, StoreError> {
+    Ok(user_achievements::table
+        .inner_join(achievements::table)
+        .filter(user_achievements::user_id.eq(user))
+        .order((user_achievements::awarded_at, user_achievements::id))
+        .select((
+            user_achievements::achievement_id,
+            achievements::name,
+            user_achievements::points,
+            user_achievements::metadata,
+            user_achievements::awarded_at,
+        ))
         .load(conn)
         .await?)
 }

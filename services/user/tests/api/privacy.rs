@@ -126,6 +126,11 @@ async fn seed_everything(app: &TestApp, ana: Uuid, bob: Uuid) {
          VALUES (gen_random_uuid(), $1, 'Ana hosts', 'Sunrise hikes', 9, 2, now(), now())",
         "INSERT INTO users.attendance_outcomes (event_id, user_id, outcome, recorded_at) \
          VALUES ('00000000-0000-7000-8000-0000000000e1', $1, 'ATTENDED', now())",
+        "WITH achievement AS (INSERT INTO users.achievements (id, name, description, category, \
+         points, icon_url, criteria) VALUES (gen_random_uuid(), 'First ascent', 'Climbed once', \
+         'MILESTONE', 10, 'https://cdn.example/first.png', '{}') RETURNING id) \
+         INSERT INTO users.user_achievements (id, user_id, achievement_id, points, metadata) \
+         SELECT gen_random_uuid(), $1, id, 10, '{\"event\": \"crag\"}' FROM achievement",
     ];
     for statement in statements {
         app.execute(statement, &[&ana]).await;
@@ -363,6 +368,9 @@ async fn the_export_carries_every_section_with_its_data_and_no_secret() {
     assert_eq!(at("/oauth_identities/0/subject"), "google-subject-of-ana");
     assert_eq!(at("/host_profile/host_name"), "Ana hosts");
     assert_eq!(at("/attendance/0/outcome"), "ATTENDED");
+    assert_eq!(at("/achievements/0/name"), "First ascent");
+    assert_eq!(at("/achievements/0/points"), 10);
+    assert_eq!(at("/achievements/0/metadata/event"), "crag");
 
     let secrets = secrets_of(&app, ana_id).await;
     assert_eq!(secrets.len(), 3, "a password, a refresh token and a code");
