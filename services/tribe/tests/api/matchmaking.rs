@@ -651,3 +651,73 @@ async fn invitations_are_answered_only_by_the_invited() {
         .role();
     assert_eq!(role, MemberRole::Creator);
 }
+
+/// A thousand people spread over a city, written straight into the user service's tables.
+async fn city(app: &TestApp, people: i32) {
+    let db = app.db.admin_client().await;
+    db.batch_execute("SELECT setseed(0.42)").await.unwrap();
+    db.execute(
+        "WITH people AS (
+           INSERT INTO users.accounts (id, email, password_hash, status)
+           SELECT gen_random_uuid(), 'p' || n || '@city.test', 'not-a-hash', 'ACTIVE'
+           FROM generate_series(1, $1) n RETURNING id)
+         INSERT INTO users.matching_profiles
+           (user_id, latitude, longitude, communication_style, max_travel_km, opted_in)
+         SELECT id, 52.40 + random() * 0.25, 13.20 + random() * 0.40,
+           (ARRAY['DIRECT', 'THOUGHTFUL', 'SUPPORTIVE', 'ANALYTICAL', 'EXPRESSIVE'])
+             [1 + floor(random() * 5)::int],
+           10 + floor(random() * 15)::int, true
+         FROM people",
+        &[&people],
+    )
+    .await
+    .unwrap();
+    db.batch_execute(
+        "INSERT INTO users.personality_assessments (id, user_id, openness, conscientiousness,
+           extraversion, agreeableness, neuroticism)
+         SELECT gen_random_uuid(), user_id, floor(random() * 101), floor(random() * 101),
+           floor(random() * 101), floor(random() * 101), floor(random() * 101)
+         FROM users.matching_profiles;
+         INSERT INTO users.interests (id, name, category)
+         SELECT gen_random_uuid(), name, category FROM (VALUES
+           ('hiking', 'OUTDOOR_ADVENTURES'), ('climbing', 'OUTDOOR_ADVENTURES'),
+           ('museums', 'ARTS_CULTURE'), ('cooking', 'FOOD_DINING'), ('running', 'SPORTS_FITNESS'),
+           ('board games', 'GAMES_ENTERTAINMENT'), ('languages', 'LEARNING_EDUCATION'),
+           ('yoga', 'WELLNESS_MINDFULNESS')) AS catalog (name, category);
+         INSERT INTO users.profile_interests (user_id, interest_id, level)
+         SELECT p.user_id, i.id, (ARRAY['LOW', 'MEDIUM', 'HIGH'])[1 + floor(random() * 3)::int]
+         FROM users.matching_profiles p CROSS JOIN users.interests i WHERE random() < 0.3;",
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_people_in_a_city_are_grouped_in_one_run_within_the_time_limit() {
+    let app = TestApp::spawn().await;
+    city(&app, 1000).await;
+    let run = start(&app, &admin()).await.unwrap();
+    let duration = run.duration.expect("a duration");
+    let seconds = duration.seconds as f64 + f64::from(duration.nanos) / 1e9;
+    eprintln!(
+        "1000 people: {} placed in {} groups, objective {:.1}, run {seconds:.2} s",
+        run.placed_count, run.group_count, run.objective
+    );
+    assert_eq!(run.input_count, 1000);
+    assert!(run.placed_count >= 990, "{run:?}");
+    assert!(run.group_count >= run.placed_count / 8 && run.group_count <= run.placed_count / 4);
+    let limit = crate::helpers::MATCHMAKING.time_limit.as_secs_f64();
+    // A bound against a run that hangs, not a benchmark: writing the tribes comes on top of the
+    // engine's limit, and test machines are shared.
+    assert!(seconds < limit + 60.0, "{seconds} s");
+    let db = app.db.admin_client().await;
+    let invited: i64 = db
+        .query_one(
+            "SELECT count(DISTINCT user_id) FROM tribes.tribe_members WHERE status = 'PENDING'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(invited, i64::from(run.placed_count));
+}
