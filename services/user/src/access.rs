@@ -7,10 +7,9 @@ use circle_core::origin::ClientOrigin;
 use diesel_async::AsyncPgConnection;
 use tonic::Request;
 
-use crate::authentication::ensure_session_live;
 use crate::domain::{AccountRole, AccountStatus, SessionId, UserId};
 use crate::error::Error;
-use crate::store::accounts;
+use crate::store::sessions;
 
 /// A signed-in person, as the database knows them at this moment.
 #[derive(Clone, Debug)]
@@ -59,16 +58,15 @@ impl Actor {
                 (UserId::from(*id), SessionId::from(*session_id))
             }
         };
-        ensure_session_live(conn, id, session_id).await?;
-        let account = accounts::find(conn, id)
+        let (role, status) = sessions::live_account(conn, session_id, id)
             .await?
             .ok_or(Error::SessionRevoked)?;
-        if account.status != AccountStatus::Active {
-            return Err(Error::AccountUnavailable(account.status));
+        if status != AccountStatus::Active {
+            return Err(Error::AccountUnavailable(status));
         }
         Ok(Actor::Person(Person {
             id,
-            role: account.role,
+            role,
             session_id,
         }))
     }

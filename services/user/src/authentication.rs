@@ -214,18 +214,6 @@ pub async fn logout(state: &AppState, user_id: UserId, session_id: SessionId) ->
     Ok(())
 }
 
-/// Refuses a caller whose session was revoked (by logout or token reuse) or never existed.
-pub async fn ensure_session_live(
-    conn: &mut AsyncPgConnection,
-    user_id: UserId,
-    session_id: SessionId,
-) -> Result<(), Error> {
-    match sessions::find(conn, session_id).await? {
-        Some(session) if session.user_id == user_id && session.revoked_at.is_none() => Ok(()),
-        _ => Err(Error::SessionRevoked),
-    }
-}
-
 async fn ensure_session_owned(
     conn: &mut AsyncPgConnection,
     user_id: UserId,

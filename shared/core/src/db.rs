@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::pooled_connection::deadpool::{BuildError, Pool, PoolError};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 use futures::FutureExt;
@@ -55,6 +57,10 @@ fn at_least_one(name: &str, value: usize) -> Result<usize, ConfigError> {
 pub fn pool(config: &DbConfig) -> Result<DbPool, BuildError> {
     let search_path = search_path_sql(config.schema);
     let mut manager_config = ManagerConfig::<AsyncPgConnection>::default();
+    // The default (Verified) sends a test query at every checkout: a round trip per request
+    // (of two or three in all for a typical read). A connection that broke is marked broken by
+    // its first failed query and dropped, not returned to the pool.
+    manager_config.recycling_method = RecyclingMethod::Fast;
     manager_config.custom_setup = Box::new(move |url| {
         let search_path = search_path.clone();
         async move {

@@ -2,11 +2,15 @@
 //! people up and fills their profiles, then drives each call with concurrent clients for a
 //! fixed time and prints throughput, p50 and p99, and the ratio of the two throughputs.
 //!
-//!     cargo run --release -p circle-e2e --bin profile-bench -- [--seconds 10] [--concurrency 64] [--connections 4] [--people 16]
+//!     cargo run --release -p circle-e2e --bin profile-bench -- [--seconds 10] [--concurrency 64] [--connections 4] [--people 16] [--db-connections 16]
+//!
+//! `--db-connections` sizes the user service's pool (DB_MAX_CONNECTIONS; its default unless
+//! given), where the test suite's pools are small.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use circle_core::db::DbConfig;
 use circle_e2e::{SignedIn, Suite};
 use circle_proto::common::v1::GeoPoint;
 use circle_proto::edge::v1 as edge;
@@ -19,6 +23,7 @@ struct Options {
     concurrency: usize,
     connections: usize,
     people: usize,
+    db_connections: usize,
 }
 
 fn options() -> Options {
@@ -27,6 +32,7 @@ fn options() -> Options {
         concurrency: 64,
         connections: 4,
         people: 16,
+        db_connections: DbConfig::DEFAULT_MAX_CONNECTIONS,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -40,10 +46,12 @@ fn options() -> Options {
             "--concurrency" => options.concurrency = value() as usize,
             "--connections" => options.connections = value() as usize,
             "--people" => options.people = value() as usize,
+            "--db-connections" => options.db_connections = value() as usize,
             other => panic!("unknown option {other}"),
         }
     }
     assert!(options.concurrency > 0 && options.connections > 0 && options.people > 1);
+    assert!(options.db_connections > 0);
     options
 }
 
@@ -180,7 +188,7 @@ fn print(name: &str, figures: &Figures) {
 #[tokio::main]
 async fn main() {
     let options = options();
-    let suite = Suite::start().await;
+    let suite = Suite::start_with(|user| user.db.max_connections = options.db_connections).await;
     let mut people = Vec::new();
     for n in 0..options.people {
         let person = suite.sign_up(&format!("bench{n}@example.org")).await;
@@ -192,8 +200,12 @@ async fn main() {
         .collect();
     let duration = Duration::from_secs(options.seconds);
     println!(
-        "{} s per call, {} clients over {} connections, {} people",
-        options.seconds, options.concurrency, options.connections, options.people
+        "{} s per call, {} clients over {} connections, {} people, {} user database connections",
+        options.seconds,
+        options.concurrency,
+        options.connections,
+        options.people,
+        options.db_connections
     );
 
     // Each worker reads other people's profiles as one of the people (the public view, with

@@ -15,9 +15,9 @@ use crate::audit::{self, AuditEntry};
 use crate::domain::profile::{CommunicationStyle, age_on};
 use crate::domain::{AccountStatus, PhotoId, UserId};
 use crate::error::Error;
+use crate::store::accounts;
 use crate::store::photos as photo_store;
 use crate::store::profiles::{self, MatchingChanges, PersonalChanges, ProfileRow, SocialChanges};
-use crate::store::{accounts, blocks};
 
 /// An in-app photo keeps the profile authentic this long after its upload.
 pub const AUTHENTIC_FOR: Months = Months::new(12);
@@ -115,14 +115,15 @@ pub async fn get(
     user: UserId,
 ) -> Result<Profile, Error> {
     let full = acting.actor.may_read_private(user);
-    if let Actor::Person(viewer) = &acting.actor
-        && !full
-        && blocks::either_way(conn, viewer.id, user).await?
-    {
-        return Err(not_found());
-    }
-    let row = profiles::find(conn, user).await?.ok_or_else(not_found)?;
-    if !full && row.status != AccountStatus::Active {
+    // Those who may read the private view are never hidden by a block.
+    let viewer = match &acting.actor {
+        Actor::Person(viewer) if !full => Some(viewer.id),
+        _ => None,
+    };
+    let row = profiles::find(conn, user, viewer)
+        .await?
+        .ok_or_else(not_found)?;
+    if !full && (row.status != AccountStatus::Active || row.blocked) {
         return Err(not_found());
     }
     Ok(Profile::view(row, full, Utc::now()))

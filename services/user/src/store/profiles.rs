@@ -67,6 +67,9 @@ pub struct ProfileRow {
     pub opted_in: Option<bool>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub matching_updated_at: Option<DateTime<Utc>>,
+    /// Whether a block stands between the person and the viewer (false without a viewer).
+    #[diesel(sql_type = Bool)]
+    pub blocked: bool,
 }
 
 const FIND_PROFILE: &str = "\
@@ -79,7 +82,10 @@ SELECT a.id AS user_id, a.status, a.email,
        (SELECT max(p.created_at) FROM profile_photos p
          WHERE p.user_id = a.id AND p.taken_in_app) AS newest_in_app_photo_at,
        mp.latitude, mp.longitude, mp.communication_style, mp.max_travel_km, mp.opted_in,
-       mp.updated_at AS matching_updated_at
+       mp.updated_at AS matching_updated_at,
+       (EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = a.id)
+        OR EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = a.id AND b.blocked_id = $2))
+         AS blocked
   FROM accounts a
   LEFT JOIN personal_details pd ON pd.user_id = a.id
   LEFT JOIN social_profiles sp ON sp.user_id = a.id
@@ -88,14 +94,17 @@ SELECT a.id AS user_id, a.status, a.email,
   LEFT JOIN profile_photos fp ON fp.id = sp.current_face_card_photo_id
  WHERE a.id = $1";
 
-/// The whole profile of `user` (empty views when nothing was written yet), or `None` when
-/// there is no such account.
+/// The whole profile of `user` (empty views when nothing was written yet) and whether a block
+/// stands between them and `viewer`, or `None` when there is no such account. The block check
+/// rides along because every public read needs it and a round trip costs more than the check.
 pub async fn find(
     conn: &mut AsyncPgConnection,
     user: UserId,
+    viewer: Option<UserId>,
 ) -> Result<Option<ProfileRow>, StoreError> {
     diesel::sql_query(FIND_PROFILE)
         .bind::<Uuid, _>(user)
+        .bind::<Nullable<Uuid>, _>(viewer)
         .get_result(conn)
         .await
         .optional_row()

@@ -6,8 +6,8 @@ use circle_core::paging::Cursor;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::domain::{SessionId, UserId};
-use crate::schema::users::sessions;
+use crate::domain::{AccountRole, AccountStatus, SessionId, UserId};
+use crate::schema::users::{accounts, sessions};
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
@@ -44,6 +44,24 @@ pub async fn insert(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The role and status of `user`'s account if `id` is a live (unrevoked) session of theirs,
+/// in one round trip: every call of a signed-in person asks it.
+pub async fn live_account(
+    conn: &mut AsyncPgConnection,
+    id: SessionId,
+    user: UserId,
+) -> Result<Option<(AccountRole, AccountStatus)>, StoreError> {
+    sessions::table
+        .inner_join(accounts::table)
+        .filter(sessions::id.eq(id))
+        .filter(sessions::user_id.eq(user))
+        .filter(sessions::revoked_at.is_null())
+        .select((accounts::role, accounts::status))
+        .first(conn)
+        .await
+        .optional_row()
 }
 
 pub async fn find(
