@@ -61,9 +61,10 @@ tools: ## Install grpcurl, buf and kubernetes-validate into .local/bin
 build: ## Build every crate (debug)
 	cargo build --workspace
 
-bench: ## Benchmarks (release): matchmaking vs random and greedy groupings; GetProfile vs bare Echo through the edge
+bench: ## Benchmarks (release): matchmaking vs random and greedy groupings; GetProfile vs bare Echo through the edge; tribe chat, racing joins and discovery over 100k tribes
 	cargo bench -p circle-matching --bench matching
 	$(DB_ENV); cargo run --release -p circle-e2e --bin profile-bench
+	$(DB_ENV); cargo run --release -p circle-e2e --bin tribe-bench
 
 db-up: ## Start/prepare Postgres and print the export lines (eval "$$(make -s db-up)")
 	@scripts/db.sh up

@@ -76,7 +76,7 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         matchmaker: matchmaker.clone(),
         interval,
     });
-    let hub = domain::Hub::default();
+    let hub = domain::Hub::new(pool.clone());
     let listener = domain::listen(config.db.url.clone(), hub.clone()).await?;
     let server = GrpcServer::bind(config.addr)
         .await?

@@ -1,7 +1,7 @@
 //! Messages as they are posted, to everyone following a tribe's chat, across every instance of
 //! the service: a message's transaction notifies the Postgres channel `tribe_messages` with
 //! "<tribe id> <message id>" (delivered on commit); each instance LISTENs on one connection of
-//! its own and hands the ids to the subscribers of that tribe, who load the message.
+//! its own, loads each message of a tribe someone follows there (once) and hands it to them.
 //!
 //! Notifications sent while the listening connection is down are lost: once it listens again,
 //! every follower reads what it missed from the table (as does a follower that fell behind), and
@@ -35,10 +35,10 @@ const BACKLOG: usize = 256;
 const COMMIT_SLACK: TimeDelta = TimeDelta::seconds(5);
 
 /// What the followers of a tribe hear.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum Heard {
-    /// The message with this id was posted.
-    Posted(Uuid),
+    /// This message was posted.
+    Posted(Arc<Message>),
     /// The listener listens again after a lost connection: messages may have been missed.
     Resumed,
 }
@@ -54,12 +54,20 @@ pub(super) async fn announce(conn: &mut AsyncPgConnection, message: &Message) ->
 }
 
 /// The subscribers of this instance, per tribe.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Hub {
     tribes: Arc<Mutex<HashMap<TribeId, broadcast::Sender<Heard>>>>,
+    pool: DbPool,
 }
 
 impl Hub {
+    pub fn new(pool: DbPool) -> Self {
+        Self {
+            tribes: Arc::default(),
+            pool,
+        }
+    }
+
     /// What happens in the tribe's chat from now on.
     fn subscribe(&self, tribe: TribeId) -> broadcast::Receiver<Heard> {
         let mut tribes = self
@@ -72,13 +80,20 @@ impl Hub {
             .subscribe()
     }
 
-    fn publish(&self, tribe: TribeId, message: Uuid) {
+    fn followed(&self, tribe: TribeId) -> bool {
+        self.tribes
+            .lock()
+            .expect("the hub's lock is never poisoned")
+            .contains_key(&tribe)
+    }
+
+    fn publish(&self, tribe: TribeId, heard: Heard) {
         let mut tribes = self
             .tribes
             .lock()
             .expect("the hub's lock is never poisoned");
         if let Some(sender) = tribes.get(&tribe)
-            && sender.send(Heard::Posted(message)).is_err()
+            && sender.send(heard).is_err()
         {
             // Nobody follows the tribe any more.
             tribes.remove(&tribe);
@@ -93,14 +108,32 @@ impl Hub {
             .retain(|_, sender| sender.send(Heard::Resumed).is_ok());
     }
 
-    fn dispatch(&self, payload: &str) {
+    async fn dispatch(&self, payload: &str) {
         let parsed = payload
             .split_once(' ')
             .and_then(|(tribe, message)| Some((tribe.parse().ok()?, message.parse().ok()?)));
-        match parsed {
-            Some((tribe, message)) => self.publish(TribeId(tribe), message),
-            None => tracing::warn!(payload, "unreadable tribe_messages notification"),
+        let Some((tribe, message)) = parsed else {
+            tracing::warn!(payload, "unreadable tribe_messages notification");
+            return;
+        };
+        let tribe = TribeId(tribe);
+        if !self.followed(tribe) {
+            return;
         }
+        let loaded = async {
+            let mut conn = self.pool.get().await?;
+            Ok::<_, Error>(messages::find(&mut conn, message).await?)
+        };
+        let heard = match loaded.await {
+            Ok(Some(message)) => Heard::Posted(Arc::new(message)),
+            // Gone with its tribe.
+            Ok(None) => return,
+            Err(err) => {
+                tracing::warn!(error = %err, "loading a posted message; followers read the table");
+                Heard::Resumed
+            }
+        };
+        self.publish(tribe, heard);
     }
 }
 
@@ -139,7 +172,7 @@ async fn connect(url: &str, hub: Hub) -> Result<JoinHandle<()>, tokio_postgres::
         while let Some(message) = messages.next().await {
             match message {
                 Ok(AsyncMessage::Notification(notification)) => {
-                    hub.dispatch(notification.payload());
+                    hub.dispatch(notification.payload()).await;
                 }
                 Ok(_) => {}
                 Err(err) => {
@@ -204,37 +237,35 @@ impl Follower {
                 self.deliver(&message);
                 return Some(Ok(message));
             }
-            let heard = match self.heard.recv().await {
-                Ok(Heard::Posted(id)) if self.delivered.contains_key(&id) => continue,
-                Ok(heard) => heard,
+            match self.heard.recv().await {
+                Ok(Heard::Posted(message)) => {
+                    if !self.delivered.contains_key(&message.id) {
+                        self.due.push_back(Message::clone(&message));
+                    }
+                    continue;
+                }
+                Ok(Heard::Resumed) => {}
                 Err(RecvError::Lagged(skipped)) => {
                     tracing::warn!(
                         skipped,
                         "a follower fell behind the chat; reading the table"
                     );
-                    Heard::Resumed
                 }
                 Err(RecvError::Closed) => return None,
-            };
+            }
+            // Notifications were lost or skipped: read what was missed from the table.
             let read = async {
+                let since = match (self.start, self.newest) {
+                    (start, Some(newest)) => start.max(Some(newest - COMMIT_SLACK)),
+                    (start, None) => start,
+                };
                 let mut conn = pool.get().await?;
-                match heard {
-                    Heard::Posted(id) => {
-                        self.due.extend(messages::find(&mut conn, id).await?);
-                    }
-                    Heard::Resumed => {
-                        let since = match (self.start, self.newest) {
-                            (start, Some(newest)) => start.max(Some(newest - COMMIT_SLACK)),
-                            (start, None) => start,
-                        };
-                        let missed = messages::written_after(&mut conn, self.tribe, since).await?;
-                        self.due.extend(
-                            missed
-                                .into_iter()
-                                .filter(|message| !self.delivered.contains_key(&message.id)),
-                        );
-                    }
-                }
+                let missed = messages::written_after(&mut conn, self.tribe, since).await?;
+                self.due.extend(
+                    missed
+                        .into_iter()
+                        .filter(|message| !self.delivered.contains_key(&message.id)),
+                );
                 Ok::<_, Error>(())
             };
             if let Err(err) = read.await {
