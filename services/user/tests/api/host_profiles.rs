@@ -406,3 +406,31 @@ async fn concurrent_deliveries_of_one_rating_count_once_and_different_ones_all_c
     // 4 from before, and 1 to 5 four times each.
     assert_eq!((host.rating_sum, host.rating_count), (4 + 4 * 15, 21));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creations_leave_one_host_profile() {
+    let app = spawn_app().await;
+    let (_, ana) = person(&app, "ana@example.org").await;
+    let replayed = Uuid::now_v7().to_string();
+    let same = (0..10).map(|_| {
+        let (app, ana, replayed) = (&app, &ana, &replayed);
+        async move { create(app, ana, replayed, "Ana", "").await }
+    });
+    let ids: Vec<String> = futures::future::join_all(same)
+        .await
+        .into_iter()
+        .map(|result| result.expect("the same request is answered alike").id)
+        .collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+
+    let (_, bob) = person(&app, "bob@example.org").await;
+    let different = (0..10).map(|_| {
+        let (app, bob) = (&app, &bob);
+        async move { create(app, bob, &Uuid::now_v7().to_string(), "Bob", "").await }
+    });
+    let results = futures::future::join_all(different).await;
+    assert_eq!(results.iter().filter(|result| result.is_ok()).count(), 1);
+    for status in results.into_iter().filter_map(Result::err) {
+        assert_reason(&status, Code::AlreadyExists, "HOST_PROFILE_EXISTS");
+    }
+}
