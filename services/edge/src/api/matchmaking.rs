@@ -12,8 +12,8 @@ use circle_proto::tribe::v1::matchmaking_service_client::MatchmakingServiceClien
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
 use super::tribes::{member_out, tribe_out};
+use super::{Context, as_person};
 use crate::error::Error;
 use crate::upstream::TRIBE;
 
@@ -123,24 +123,6 @@ fn reasons_out(reasons: Option<tribe::MatchReasons>) -> Result<edge::MatchReason
     })
 }
 
-/// One call of the tribe service's MatchmakingService as the signed-in person.
-macro_rules! pass {
-    ($self:ident, $request:ident, $method:ident, $message:expr) => {{
-        let person = $self.context.person(&$request)?;
-        $self
-            .context
-            .upstream
-            .call(
-                TRIBE,
-                &$self.matchmaking,
-                &person.acting,
-                $message,
-                |mut c, r| async move { c.$method(r).await },
-            )
-            .await?
-    }};
-}
-
 #[tonic::async_trait]
 impl MatchmakingService for MatchmakingApi {
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -150,8 +132,13 @@ impl MatchmakingService for MatchmakingApi {
     ) -> Result<Response<edge::StartMatchmakingRunResponse>, Status> {
         let edge::StartMatchmakingRunRequest {} = request.get_ref();
         let message = tribe::StartMatchmakingRunRequest {};
-        let tribe::StartMatchmakingRunResponse { run } =
-            pass!(self, request, start_matchmaking_run, message);
+        let tribe::StartMatchmakingRunResponse { run } = as_person!(
+            self,
+            request,
+            TRIBE,
+            matchmaking.start_matchmaking_run,
+            message
+        );
         Ok(Response::new(edge::StartMatchmakingRunResponse {
             run: Some(run_out(run)?),
         }))
@@ -164,8 +151,13 @@ impl MatchmakingService for MatchmakingApi {
     ) -> Result<Response<edge::GetMatchmakingRunResponse>, Status> {
         let edge::GetMatchmakingRunRequest { run_id } = request.get_ref().clone();
         let message = tribe::GetMatchmakingRunRequest { run_id };
-        let tribe::GetMatchmakingRunResponse { run } =
-            pass!(self, request, get_matchmaking_run, message);
+        let tribe::GetMatchmakingRunResponse { run } = as_person!(
+            self,
+            request,
+            TRIBE,
+            matchmaking.get_matchmaking_run,
+            message
+        );
         Ok(Response::new(edge::GetMatchmakingRunResponse {
             run: Some(run_out(run)?),
         }))
@@ -187,7 +179,13 @@ impl MatchmakingService for MatchmakingApi {
         let tribe::ListMatchmakingRunsResponse {
             runs,
             next_page_token,
-        } = pass!(self, request, list_matchmaking_runs, message);
+        } = as_person!(
+            self,
+            request,
+            TRIBE,
+            matchmaking.list_matchmaking_runs,
+            message
+        );
         Ok(Response::new(edge::ListMatchmakingRunsResponse {
             runs: runs
                 .into_iter()
@@ -213,7 +211,13 @@ impl MatchmakingService for MatchmakingApi {
         let tribe::ListMatchInvitationsResponse {
             invitations,
             next_page_token,
-        } = pass!(self, request, list_match_invitations, message);
+        } = as_person!(
+            self,
+            request,
+            TRIBE,
+            matchmaking.list_match_invitations,
+            message
+        );
         Ok(Response::new(edge::ListMatchInvitationsResponse {
             invitations: invitations
                 .into_iter()
@@ -230,8 +234,13 @@ impl MatchmakingService for MatchmakingApi {
     ) -> Result<Response<edge::AcceptMatchInvitationResponse>, Status> {
         let edge::AcceptMatchInvitationRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::AcceptMatchInvitationRequest { tribe_id };
-        let tribe::AcceptMatchInvitationResponse { member, tribe } =
-            pass!(self, request, accept_match_invitation, message);
+        let tribe::AcceptMatchInvitationResponse { member, tribe } = as_person!(
+            self,
+            request,
+            TRIBE,
+            matchmaking.accept_match_invitation,
+            message
+        );
         Ok(Response::new(edge::AcceptMatchInvitationResponse {
             member: Some(member.map(member_out).ok_or_else(|| missing("member"))?),
             tribe: Some(tribe_out(tribe)?),
@@ -245,8 +254,13 @@ impl MatchmakingService for MatchmakingApi {
     ) -> Result<Response<edge::DeclineMatchInvitationResponse>, Status> {
         let edge::DeclineMatchInvitationRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::DeclineMatchInvitationRequest { tribe_id };
-        let tribe::DeclineMatchInvitationResponse { member } =
-            pass!(self, request, decline_match_invitation, message);
+        let tribe::DeclineMatchInvitationResponse { member } = as_person!(
+            self,
+            request,
+            TRIBE,
+            matchmaking.decline_match_invitation,
+            message
+        );
         Ok(Response::new(edge::DeclineMatchInvitationResponse {
             member: Some(member.map(member_out).ok_or_else(|| missing("member"))?),
         }))
@@ -260,7 +274,7 @@ impl MatchmakingService for MatchmakingApi {
         let edge::GetMatchReasonsRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::GetMatchReasonsRequest { tribe_id };
         let tribe::GetMatchReasonsResponse { reasons } =
-            pass!(self, request, get_match_reasons, message);
+            as_person!(self, request, TRIBE, matchmaking.get_match_reasons, message);
         Ok(Response::new(edge::GetMatchReasonsResponse {
             reasons: Some(reasons_out(reasons)?),
         }))

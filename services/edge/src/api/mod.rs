@@ -27,6 +27,27 @@ use uuid::Uuid;
 use crate::authentication::authenticate;
 use crate::upstream::{Acting, Upstream};
 
+/// One call of an internal service as the signed-in person:
+/// `as_person!(self, request, TRIBE, tribes.get_tribe, message)` calls `get_tribe` on the
+/// client in `self.tribes` and answers with the reply's message.
+macro_rules! as_person {
+    ($self:ident, $request:ident, $service:expr, $client:ident . $method:ident, $message:expr) => {{
+        let person = $self.context.person(&$request)?;
+        $self
+            .context
+            .upstream
+            .call(
+                $service,
+                &$self.$client,
+                &person.acting,
+                $message,
+                |mut c, r| async move { c.$method(r).await },
+            )
+            .await?
+    }};
+}
+pub(crate) use as_person;
+
 /// The name the edge goes by when it calls inside for someone not logged in.
 const EDGE: &str = "edge";
 

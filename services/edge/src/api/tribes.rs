@@ -15,7 +15,7 @@ use futures::{Stream, StreamExt};
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
+use super::{Context, as_person};
 use crate::error::Error;
 use crate::upstream::TRIBE;
 
@@ -235,24 +235,6 @@ fn required_goal(g: Option<tribe::Goal>) -> Result<edge::Goal, Error> {
     g.map(goal_out).ok_or_else(|| missing("goal"))
 }
 
-/// One call of the tribe service as the signed-in person.
-macro_rules! pass {
-    ($self:ident, $request:ident, $method:ident, $message:expr) => {{
-        let person = $self.context.person(&$request)?;
-        $self
-            .context
-            .upstream
-            .call(
-                TRIBE,
-                &$self.tribes,
-                &person.acting,
-                $message,
-                |mut c, r| async move { c.$method(r).await },
-            )
-            .await?
-    }};
-}
-
 #[tonic::async_trait]
 impl TribeService for TribeApi {
     type SubscribeStream = MessageStream;
@@ -282,7 +264,8 @@ impl TribeService for TribeApi {
             location,
             interests: interests.into_iter().map(interest_in).collect(),
         };
-        let tribe::CreateTribeResponse { tribe } = pass!(self, request, create_tribe, message);
+        let tribe::CreateTribeResponse { tribe } =
+            as_person!(self, request, TRIBE, tribes.create_tribe, message);
         Ok(Response::new(edge::CreateTribeResponse {
             tribe: Some(tribe_out(tribe)?),
         }))
@@ -295,7 +278,8 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::GetTribeResponse>, Status> {
         let edge::GetTribeRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::GetTribeRequest { tribe_id };
-        let tribe::GetTribeResponse { tribe } = pass!(self, request, get_tribe, message);
+        let tribe::GetTribeResponse { tribe } =
+            as_person!(self, request, TRIBE, tribes.get_tribe, message);
         Ok(Response::new(edge::GetTribeResponse {
             tribe: Some(tribe_out(tribe)?),
         }))
@@ -311,7 +295,8 @@ impl TribeService for TribeApi {
             tribe: tribe.map(tribe_in),
             update_mask,
         };
-        let tribe::UpdateTribeResponse { tribe } = pass!(self, request, update_tribe, message);
+        let tribe::UpdateTribeResponse { tribe } =
+            as_person!(self, request, TRIBE, tribes.update_tribe, message);
         Ok(Response::new(edge::UpdateTribeResponse {
             tribe: Some(tribe_out(tribe)?),
         }))
@@ -324,7 +309,8 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::DissolveTribeResponse>, Status> {
         let edge::DissolveTribeRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::DissolveTribeRequest { tribe_id };
-        let tribe::DissolveTribeResponse { tribe } = pass!(self, request, dissolve_tribe, message);
+        let tribe::DissolveTribeResponse { tribe } =
+            as_person!(self, request, TRIBE, tribes.dissolve_tribe, message);
         Ok(Response::new(edge::DissolveTribeResponse {
             tribe: Some(tribe_out(tribe)?),
         }))
@@ -337,7 +323,8 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::JoinTribeResponse>, Status> {
         let edge::JoinTribeRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::JoinTribeRequest { tribe_id };
-        let tribe::JoinTribeResponse { member, tribe } = pass!(self, request, join_tribe, message);
+        let tribe::JoinTribeResponse { member, tribe } =
+            as_person!(self, request, TRIBE, tribes.join_tribe, message);
         Ok(Response::new(edge::JoinTribeResponse {
             member: Some(required_member(member)?),
             tribe: Some(tribe_out(tribe)?),
@@ -351,7 +338,8 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::InviteMemberResponse>, Status> {
         let edge::InviteMemberRequest { tribe_id, user_id } = request.get_ref().clone();
         let message = tribe::InviteMemberRequest { tribe_id, user_id };
-        let tribe::InviteMemberResponse { member } = pass!(self, request, invite_member, message);
+        let tribe::InviteMemberResponse { member } =
+            as_person!(self, request, TRIBE, tribes.invite_member, message);
         Ok(Response::new(edge::InviteMemberResponse {
             member: Some(required_member(member)?),
         }))
@@ -365,7 +353,7 @@ impl TribeService for TribeApi {
         let edge::ApproveMemberRequest { tribe_id, user_id } = request.get_ref().clone();
         let message = tribe::ApproveMemberRequest { tribe_id, user_id };
         let tribe::ApproveMemberResponse { member, tribe } =
-            pass!(self, request, approve_member, message);
+            as_person!(self, request, TRIBE, tribes.approve_member, message);
         Ok(Response::new(edge::ApproveMemberResponse {
             member: Some(required_member(member)?),
             tribe: Some(tribe_out(tribe)?),
@@ -379,7 +367,8 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::DeclineMemberResponse>, Status> {
         let edge::DeclineMemberRequest { tribe_id, user_id } = request.get_ref().clone();
         let message = tribe::DeclineMemberRequest { tribe_id, user_id };
-        let tribe::DeclineMemberResponse {} = pass!(self, request, decline_member, message);
+        let tribe::DeclineMemberResponse {} =
+            as_person!(self, request, TRIBE, tribes.decline_member, message);
         Ok(Response::new(edge::DeclineMemberResponse {}))
     }
 
@@ -390,7 +379,8 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::LeaveTribeResponse>, Status> {
         let edge::LeaveTribeRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::LeaveTribeRequest { tribe_id };
-        let tribe::LeaveTribeResponse { tribe } = pass!(self, request, leave_tribe, message);
+        let tribe::LeaveTribeResponse { tribe } =
+            as_person!(self, request, TRIBE, tribes.leave_tribe, message);
         Ok(Response::new(edge::LeaveTribeResponse {
             tribe: Some(tribe_out(tribe)?),
         }))
@@ -403,7 +393,8 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::RemoveMemberResponse>, Status> {
         let edge::RemoveMemberRequest { tribe_id, user_id } = request.get_ref().clone();
         let message = tribe::RemoveMemberRequest { tribe_id, user_id };
-        let tribe::RemoveMemberResponse { tribe } = pass!(self, request, remove_member, message);
+        let tribe::RemoveMemberResponse { tribe } =
+            as_person!(self, request, TRIBE, tribes.remove_member, message);
         Ok(Response::new(edge::RemoveMemberResponse {
             tribe: Some(tribe_out(tribe)?),
         }))
@@ -417,7 +408,7 @@ impl TribeService for TribeApi {
         let edge::TransferCreatorRoleRequest { tribe_id, user_id } = request.get_ref().clone();
         let message = tribe::TransferCreatorRoleRequest { tribe_id, user_id };
         let tribe::TransferCreatorRoleResponse { tribe } =
-            pass!(self, request, transfer_creator_role, message);
+            as_person!(self, request, TRIBE, tribes.transfer_creator_role, message);
         Ok(Response::new(edge::TransferCreatorRoleResponse {
             tribe: Some(tribe_out(tribe)?),
         }))
@@ -441,7 +432,7 @@ impl TribeService for TribeApi {
         let tribe::ListMembersResponse {
             members,
             next_page_token,
-        } = pass!(self, request, list_members, message);
+        } = as_person!(self, request, TRIBE, tribes.list_members, message);
         Ok(Response::new(edge::ListMembersResponse {
             members: members.into_iter().map(member_out).collect(),
             next_page_token,
@@ -466,7 +457,7 @@ impl TribeService for TribeApi {
         let tribe::ListActivitiesResponse {
             activities,
             next_page_token,
-        } = pass!(self, request, list_activities, message);
+        } = as_person!(self, request, TRIBE, tribes.list_activities, message);
         Ok(Response::new(edge::ListActivitiesResponse {
             activities: activities.into_iter().map(activity_out).collect(),
             next_page_token,
@@ -490,7 +481,8 @@ impl TribeService for TribeApi {
             description,
             target_time,
         };
-        let tribe::CreateGoalResponse { goal } = pass!(self, request, create_goal, message);
+        let tribe::CreateGoalResponse { goal } =
+            as_person!(self, request, TRIBE, tribes.create_goal, message);
         Ok(Response::new(edge::CreateGoalResponse {
             goal: Some(required_goal(goal)?),
         }))
@@ -503,7 +495,8 @@ impl TribeService for TribeApi {
     ) -> Result<Response<edge::CompleteGoalResponse>, Status> {
         let edge::CompleteGoalRequest { goal_id } = request.get_ref().clone();
         let message = tribe::CompleteGoalRequest { goal_id };
-        let tribe::CompleteGoalResponse { goal } = pass!(self, request, complete_goal, message);
+        let tribe::CompleteGoalResponse { goal } =
+            as_person!(self, request, TRIBE, tribes.complete_goal, message);
         Ok(Response::new(edge::CompleteGoalResponse {
             goal: Some(required_goal(goal)?),
         }))
@@ -527,7 +520,7 @@ impl TribeService for TribeApi {
         let tribe::ListGoalsResponse {
             goals,
             next_page_token,
-        } = pass!(self, request, list_goals, message);
+        } = as_person!(self, request, TRIBE, tribes.list_goals, message);
         Ok(Response::new(edge::ListGoalsResponse {
             goals: goals.into_iter().map(goal_out).collect(),
             next_page_token,
@@ -560,7 +553,7 @@ impl TribeService for TribeApi {
         let tribe::SearchTribesResponse {
             tribes,
             next_page_token,
-        } = pass!(self, request, search_tribes, message);
+        } = as_person!(self, request, TRIBE, tribes.search_tribes, message);
         Ok(Response::new(edge::SearchTribesResponse {
             tribes: tribes
                 .into_iter()
@@ -596,7 +589,8 @@ impl TribeService for TribeApi {
             r#type,
             content,
         };
-        let tribe::SendMessageResponse { message } = pass!(self, request, send_message, message);
+        let tribe::SendMessageResponse { message } =
+            as_person!(self, request, TRIBE, tribes.send_message, message);
         Ok(Response::new(edge::SendMessageResponse {
             message: Some(message.map(message_out).ok_or_else(|| missing("message"))?),
         }))
@@ -620,7 +614,7 @@ impl TribeService for TribeApi {
         let tribe::ListMessagesResponse {
             messages,
             next_page_token,
-        } = pass!(self, request, list_messages, message);
+        } = as_person!(self, request, TRIBE, tribes.list_messages, message);
         Ok(Response::new(edge::ListMessagesResponse {
             messages: messages.into_iter().map(message_out).collect(),
             next_page_token,
@@ -640,7 +634,8 @@ impl TribeService for TribeApi {
             tribe_id,
             message_id,
         };
-        let tribe::MarkReadResponse { read_state } = pass!(self, request, mark_read, message);
+        let tribe::MarkReadResponse { read_state } =
+            as_person!(self, request, TRIBE, tribes.mark_read, message);
         Ok(Response::new(edge::MarkReadResponse {
             read_state: Some(read_state_out(read_state)?),
         }))
@@ -654,7 +649,7 @@ impl TribeService for TribeApi {
         let edge::GetReadStateRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::GetReadStateRequest { tribe_id };
         let tribe::GetReadStateResponse { read_state } =
-            pass!(self, request, get_read_state, message);
+            as_person!(self, request, TRIBE, tribes.get_read_state, message);
         Ok(Response::new(edge::GetReadStateResponse {
             read_state: Some(read_state_out(read_state)?),
         }))
@@ -668,7 +663,7 @@ impl TribeService for TribeApi {
     ) -> Result<Response<Self::SubscribeStream>, Status> {
         let edge::SubscribeRequest { tribe_id } = request.get_ref().clone();
         let message = tribe::SubscribeRequest { tribe_id };
-        let inside = pass!(self, request, subscribe, message);
+        let inside = as_person!(self, request, TRIBE, tribes.subscribe, message);
         let outside = inside.map(|item| {
             let tribe::SubscribeResponse { message } = item?;
             Ok(edge::SubscribeResponse {
