@@ -77,13 +77,13 @@ pub async fn create_tribe(
         };
         members::insert(
             conn,
-            &members::NewMember {
+            &[members::NewMember {
                 tribe_id: tribe.id,
                 user_id: creator,
                 role: MemberRole::Creator,
                 status: MembershipStatus::Active,
                 invited_by: None,
-            },
+            }],
         )
         .await?;
         interests::replace(conn, tribe.id, &new.interests).await?;

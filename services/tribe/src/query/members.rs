@@ -20,9 +20,10 @@ pub struct NewMember {
     pub invited_by: Option<UserId>,
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, member: &NewMember) -> QueryResult<()> {
+/// Writes the memberships in one statement.
+pub async fn insert(conn: &mut AsyncPgConnection, members: &[NewMember]) -> QueryResult<()> {
     diesel::insert_into(tribe_members::table)
-        .values(member)
+        .values(members)
         .execute(conn)
         .await
         .map(drop)

@@ -328,21 +328,27 @@ async fn create_group(
     )
     .await?;
     facts::formed(conn, &tribe).await?;
-    for member in &group.members {
-        let user = *ids.get(member).ok_or_else(|| {
-            Error::Engine(format!("the engine placed an unknown person {member}"))
-        })?;
-        members::insert(
-            conn,
-            &members::NewMember {
-                tribe_id: tribe.id,
-                user_id: user,
-                role: MemberRole::Member,
-                status: MembershipStatus::Pending,
-                invited_by: Some(MATCHMAKER),
-            },
-        )
-        .await?;
+    let invited = group
+        .members
+        .iter()
+        .map(|member| {
+            ids.get(member).copied().ok_or_else(|| {
+                Error::Engine(format!("the engine placed an unknown person {member}"))
+            })
+        })
+        .collect::<Result<Vec<UserId>, Error>>()?;
+    let invitations: Vec<_> = invited
+        .iter()
+        .map(|&user| members::NewMember {
+            tribe_id: tribe.id,
+            user_id: user,
+            role: MemberRole::Member,
+            status: MembershipStatus::Pending,
+            invited_by: Some(MATCHMAKER),
+        })
+        .collect();
+    members::insert(conn, &invitations).await?;
+    for user in invited {
         activity::record(
             conn,
             tribe.id,
