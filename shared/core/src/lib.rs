@@ -8,6 +8,7 @@ pub mod error;
 pub mod origin;
 pub mod outbox;
 pub mod paging;
+pub mod prepared;
 pub mod server;
 pub mod sql;
 pub mod telemetry;

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use circle_core::db::{OptionalRow, StoreError};
+use circle_core::prepared::prepared;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Date, Double, Integer, Nullable, Text, Timestamptz, Uuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -102,7 +103,7 @@ pub async fn find(
     user: UserId,
     viewer: Option<UserId>,
 ) -> Result<Option<ProfileRow>, StoreError> {
-    diesel::sql_query(FIND_PROFILE)
+    prepared(FIND_PROFILE)
         .bind::<Uuid, _>(user)
         .bind::<Nullable<Uuid>, _>(viewer)
         .get_result(conn)
