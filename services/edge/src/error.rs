@@ -50,6 +50,13 @@ pub enum Error {
         service: &'static str,
         missing: &'static str,
     },
+    /// Two messages declared wire-identical were not (the descriptor test rules it out).
+    #[error("{from} did not decode as {to}: {source}")]
+    WireCopy {
+        from: &'static str,
+        to: &'static str,
+        source: prost::DecodeError,
+    },
 }
 
 impl Error {
@@ -110,6 +117,7 @@ impl From<Error> for Status {
             Error::Contract { service, missing } => {
                 circle_core::error::internal(&format!("{service} answered without {missing}"))
             }
+            err @ Error::WireCopy { .. } => circle_core::error::internal(&err),
         }
     }
 }

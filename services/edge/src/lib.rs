@@ -10,6 +10,7 @@ mod rate_limit;
 mod translate;
 mod upstream;
 mod validate;
+mod wire_copy;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -25,6 +25,7 @@ use tonic::{Request, Status};
 use uuid::Uuid;
 
 use crate::authentication::authenticate;
+use crate::error::Error;
 use crate::upstream::{Acting, Upstream};
 
 /// One call of an internal service as the signed-in person:
@@ -47,6 +48,52 @@ macro_rules! as_person {
     }};
 }
 pub(crate) use as_person;
+
+/// A call passed inside whole, its request and answer wire-identical copies (see
+/// [`crate::wire_copy`]): `relay!(self, request, TRIBE, tribes.get_tribe, tribe::GetTribeRequest)`
+/// sends the request as that internal message, as the signed-in person, and answers with the
+/// reply copied into the public message the caller's type names. `request as person` sends it
+/// as a person already authenticated.
+macro_rules! relay {
+    ($self:ident, $request:ident, $service:expr, $client:ident . $method:ident, $inside:ty) => {{
+        let person = $self.context.person(&$request)?;
+        $crate::api::relay!(
+            $self,
+            $request as person,
+            $service,
+            $client.$method,
+            $inside
+        )
+    }};
+    ($self:ident, $request:ident as $person:ident, $service:expr, $client:ident . $method:ident, $inside:ty) => {{
+        let message: $inside = $crate::wire_copy::copy($request.get_ref())?;
+        let answer = $self
+            .context
+            .upstream
+            .call(
+                $service,
+                &$self.$client,
+                &$person.acting,
+                message,
+                |mut c, r| async move { c.$method(r).await },
+            )
+            .await?;
+        $crate::wire_copy::copy(&answer)?
+    }};
+}
+pub(crate) use relay;
+
+/// A part of an internal answer that its contract promises.
+pub fn promised<T>(
+    service: &'static str,
+    part: &Option<T>,
+    missing: &'static str,
+) -> Result<(), Error> {
+    match part {
+        Some(_) => Ok(()),
+        None => Err(Error::Contract { service, missing }),
+    }
+}
 
 /// The name the edge goes by when it calls inside for someone not logged in.
 const EDGE: &str = "edge";

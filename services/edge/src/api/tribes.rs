@@ -2,8 +2,9 @@
 //! signed-in person. Every call is passed to the tribe service as that person; the tribe
 //! service enforces the rules (membership, the creator's rights, capacity, blocks, privacy).
 //!
-//! The public enums mirror the internal ones value for value (a test below holds them in step),
-//! so enum fields pass through as numbers; messages are translated field by field.
+//! The public messages are wire-identical copies of the internal ones (see
+//! [`crate::wire_copy`]): requests and answers cross whole, and the edge only checks that an
+//! answer holds what the contract promises.
 
 use std::pin::Pin;
 
@@ -15,9 +16,9 @@ use futures::{Stream, StreamExt};
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::{Context, as_person};
-use crate::error::Error;
+use super::{Context, as_person, promised, relay};
 use crate::upstream::TRIBE;
+use crate::wire_copy;
 
 pub struct TribeApi {
     context: Context,
@@ -33,207 +34,7 @@ impl TribeApi {
     }
 }
 
-fn missing(what: &'static str) -> Error {
-    Error::Contract {
-        service: TRIBE,
-        missing: what,
-    }
-}
-
-fn interest_in(interest: edge::TribeInterest) -> tribe::TribeInterest {
-    let edge::TribeInterest {
-        category,
-        name,
-        primary,
-    } = interest;
-    tribe::TribeInterest {
-        category,
-        name,
-        primary,
-    }
-}
-
-fn interest_out(interest: tribe::TribeInterest) -> edge::TribeInterest {
-    let tribe::TribeInterest {
-        category,
-        name,
-        primary,
-    } = interest;
-    edge::TribeInterest {
-        category,
-        name,
-        primary,
-    }
-}
-
-fn tribe_in(t: edge::Tribe) -> tribe::Tribe {
-    let edge::Tribe {
-        id,
-        name,
-        description,
-        status,
-        privacy,
-        max_members,
-        creator_id,
-        create_time,
-        location_name,
-        location,
-        member_count,
-        interests,
-    } = t;
-    tribe::Tribe {
-        id,
-        name,
-        description,
-        status,
-        privacy,
-        max_members,
-        creator_id,
-        create_time,
-        location_name,
-        location,
-        member_count,
-        interests: interests.into_iter().map(interest_in).collect(),
-    }
-}
-
-pub(super) fn tribe_out(t: Option<tribe::Tribe>) -> Result<edge::Tribe, Error> {
-    let tribe::Tribe {
-        id,
-        name,
-        description,
-        status,
-        privacy,
-        max_members,
-        creator_id,
-        create_time,
-        location_name,
-        location,
-        member_count,
-        interests,
-    } = t.ok_or_else(|| missing("tribe"))?;
-    Ok(edge::Tribe {
-        id,
-        name,
-        description,
-        status,
-        privacy,
-        max_members,
-        creator_id,
-        create_time,
-        location_name,
-        location,
-        member_count,
-        interests: interests.into_iter().map(interest_out).collect(),
-    })
-}
-
-pub(super) fn member_out(m: tribe::Member) -> edge::Member {
-    let tribe::Member {
-        user_id,
-        role,
-        status,
-        join_time,
-        invited_by,
-    } = m;
-    edge::Member {
-        user_id,
-        role,
-        status,
-        join_time,
-        invited_by,
-    }
-}
-
-fn required_member(m: Option<tribe::Member>) -> Result<edge::Member, Error> {
-    m.map(member_out).ok_or_else(|| missing("member"))
-}
-
-fn activity_out(a: tribe::Activity) -> edge::Activity {
-    let tribe::Activity {
-        id,
-        tribe_id,
-        user_id,
-        r#type,
-        description,
-        metadata,
-        create_time,
-    } = a;
-    edge::Activity {
-        id,
-        tribe_id,
-        user_id,
-        r#type,
-        description,
-        metadata,
-        create_time,
-    }
-}
-
-fn message_out(m: tribe::Message) -> edge::Message {
-    let tribe::Message {
-        id,
-        tribe_id,
-        sender_id,
-        r#type,
-        content,
-        metadata,
-        send_time,
-    } = m;
-    edge::Message {
-        id,
-        tribe_id,
-        sender_id,
-        r#type,
-        content,
-        metadata,
-        send_time,
-    }
-}
-
-fn read_state_out(state: Option<tribe::ReadState>) -> Result<edge::ReadState, Error> {
-    let tribe::ReadState {
-        last_read_message_id,
-        unread_count,
-    } = state.ok_or_else(|| missing("read_state"))?;
-    Ok(edge::ReadState {
-        last_read_message_id,
-        unread_count,
-    })
-}
-
 type MessageStream = Pin<Box<dyn Stream<Item = Result<edge::SubscribeResponse, Status>> + Send>>;
-
-fn goal_out(g: tribe::Goal) -> edge::Goal {
-    let tribe::Goal {
-        id,
-        tribe_id,
-        title,
-        description,
-        creator_id,
-        target_time,
-        completed,
-        complete_time,
-        completed_by,
-        create_time,
-    } = g;
-    edge::Goal {
-        id,
-        tribe_id,
-        title,
-        description,
-        creator_id,
-        target_time,
-        completed,
-        complete_time,
-        completed_by,
-        create_time,
-    }
-}
-
-fn required_goal(g: Option<tribe::Goal>) -> Result<edge::Goal, Error> {
-    g.map(goal_out).ok_or_else(|| missing("goal"))
-}
 
 #[tonic::async_trait]
 impl TribeService for TribeApi {
@@ -244,31 +45,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::CreateTribeRequest>,
     ) -> Result<Response<edge::CreateTribeResponse>, Status> {
-        let edge::CreateTribeRequest {
-            name,
-            description,
-            privacy,
-            max_members,
-            request_id,
-            location_name,
-            location,
-            interests,
-        } = request.get_ref().clone();
-        let message = tribe::CreateTribeRequest {
-            name,
-            description,
-            privacy,
-            max_members,
-            request_id,
-            location_name,
-            location,
-            interests: interests.into_iter().map(interest_in).collect(),
-        };
-        let tribe::CreateTribeResponse { tribe } =
-            as_person!(self, request, TRIBE, tribes.create_tribe, message);
-        Ok(Response::new(edge::CreateTribeResponse {
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::CreateTribeResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.create_tribe,
+            tribe::CreateTribeRequest
+        );
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -276,13 +61,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::GetTribeRequest>,
     ) -> Result<Response<edge::GetTribeResponse>, Status> {
-        let edge::GetTribeRequest { tribe_id } = request.get_ref().clone();
-        let message = tribe::GetTribeRequest { tribe_id };
-        let tribe::GetTribeResponse { tribe } =
-            as_person!(self, request, TRIBE, tribes.get_tribe, message);
-        Ok(Response::new(edge::GetTribeResponse {
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::GetTribeResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.get_tribe,
+            tribe::GetTribeRequest
+        );
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -290,16 +77,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::UpdateTribeRequest>,
     ) -> Result<Response<edge::UpdateTribeResponse>, Status> {
-        let edge::UpdateTribeRequest { tribe, update_mask } = request.get_ref().clone();
-        let message = tribe::UpdateTribeRequest {
-            tribe: tribe.map(tribe_in),
-            update_mask,
-        };
-        let tribe::UpdateTribeResponse { tribe } =
-            as_person!(self, request, TRIBE, tribes.update_tribe, message);
-        Ok(Response::new(edge::UpdateTribeResponse {
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::UpdateTribeResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.update_tribe,
+            tribe::UpdateTribeRequest
+        );
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -307,13 +93,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::DissolveTribeRequest>,
     ) -> Result<Response<edge::DissolveTribeResponse>, Status> {
-        let edge::DissolveTribeRequest { tribe_id } = request.get_ref().clone();
-        let message = tribe::DissolveTribeRequest { tribe_id };
-        let tribe::DissolveTribeResponse { tribe } =
-            as_person!(self, request, TRIBE, tribes.dissolve_tribe, message);
-        Ok(Response::new(edge::DissolveTribeResponse {
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::DissolveTribeResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.dissolve_tribe,
+            tribe::DissolveTribeRequest
+        );
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -321,14 +109,16 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::JoinTribeRequest>,
     ) -> Result<Response<edge::JoinTribeResponse>, Status> {
-        let edge::JoinTribeRequest { tribe_id } = request.get_ref().clone();
-        let message = tribe::JoinTribeRequest { tribe_id };
-        let tribe::JoinTribeResponse { member, tribe } =
-            as_person!(self, request, TRIBE, tribes.join_tribe, message);
-        Ok(Response::new(edge::JoinTribeResponse {
-            member: Some(required_member(member)?),
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::JoinTribeResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.join_tribe,
+            tribe::JoinTribeRequest
+        );
+        promised(TRIBE, &answer.member, "member")?;
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -336,13 +126,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::InviteMemberRequest>,
     ) -> Result<Response<edge::InviteMemberResponse>, Status> {
-        let edge::InviteMemberRequest { tribe_id, user_id } = request.get_ref().clone();
-        let message = tribe::InviteMemberRequest { tribe_id, user_id };
-        let tribe::InviteMemberResponse { member } =
-            as_person!(self, request, TRIBE, tribes.invite_member, message);
-        Ok(Response::new(edge::InviteMemberResponse {
-            member: Some(required_member(member)?),
-        }))
+        let answer: edge::InviteMemberResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.invite_member,
+            tribe::InviteMemberRequest
+        );
+        promised(TRIBE, &answer.member, "member")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -350,14 +142,16 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::ApproveMemberRequest>,
     ) -> Result<Response<edge::ApproveMemberResponse>, Status> {
-        let edge::ApproveMemberRequest { tribe_id, user_id } = request.get_ref().clone();
-        let message = tribe::ApproveMemberRequest { tribe_id, user_id };
-        let tribe::ApproveMemberResponse { member, tribe } =
-            as_person!(self, request, TRIBE, tribes.approve_member, message);
-        Ok(Response::new(edge::ApproveMemberResponse {
-            member: Some(required_member(member)?),
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::ApproveMemberResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.approve_member,
+            tribe::ApproveMemberRequest
+        );
+        promised(TRIBE, &answer.member, "member")?;
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -365,11 +159,13 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::DeclineMemberRequest>,
     ) -> Result<Response<edge::DeclineMemberResponse>, Status> {
-        let edge::DeclineMemberRequest { tribe_id, user_id } = request.get_ref().clone();
-        let message = tribe::DeclineMemberRequest { tribe_id, user_id };
-        let tribe::DeclineMemberResponse {} =
-            as_person!(self, request, TRIBE, tribes.decline_member, message);
-        Ok(Response::new(edge::DeclineMemberResponse {}))
+        Ok(Response::new(relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.decline_member,
+            tribe::DeclineMemberRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -377,13 +173,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::LeaveTribeRequest>,
     ) -> Result<Response<edge::LeaveTribeResponse>, Status> {
-        let edge::LeaveTribeRequest { tribe_id } = request.get_ref().clone();
-        let message = tribe::LeaveTribeRequest { tribe_id };
-        let tribe::LeaveTribeResponse { tribe } =
-            as_person!(self, request, TRIBE, tribes.leave_tribe, message);
-        Ok(Response::new(edge::LeaveTribeResponse {
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::LeaveTribeResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.leave_tribe,
+            tribe::LeaveTribeRequest
+        );
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -391,13 +189,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::RemoveMemberRequest>,
     ) -> Result<Response<edge::RemoveMemberResponse>, Status> {
-        let edge::RemoveMemberRequest { tribe_id, user_id } = request.get_ref().clone();
-        let message = tribe::RemoveMemberRequest { tribe_id, user_id };
-        let tribe::RemoveMemberResponse { tribe } =
-            as_person!(self, request, TRIBE, tribes.remove_member, message);
-        Ok(Response::new(edge::RemoveMemberResponse {
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::RemoveMemberResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.remove_member,
+            tribe::RemoveMemberRequest
+        );
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -405,13 +205,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::TransferCreatorRoleRequest>,
     ) -> Result<Response<edge::TransferCreatorRoleResponse>, Status> {
-        let edge::TransferCreatorRoleRequest { tribe_id, user_id } = request.get_ref().clone();
-        let message = tribe::TransferCreatorRoleRequest { tribe_id, user_id };
-        let tribe::TransferCreatorRoleResponse { tribe } =
-            as_person!(self, request, TRIBE, tribes.transfer_creator_role, message);
-        Ok(Response::new(edge::TransferCreatorRoleResponse {
-            tribe: Some(tribe_out(tribe)?),
-        }))
+        let answer: edge::TransferCreatorRoleResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.transfer_creator_role,
+            tribe::TransferCreatorRoleRequest
+        );
+        promised(TRIBE, &answer.tribe, "tribe")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -419,24 +221,13 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::ListMembersRequest>,
     ) -> Result<Response<edge::ListMembersResponse>, Status> {
-        let edge::ListMembersRequest {
-            tribe_id,
-            page_size,
-            page_token,
-        } = request.get_ref().clone();
-        let message = tribe::ListMembersRequest {
-            tribe_id,
-            page_size,
-            page_token,
-        };
-        let tribe::ListMembersResponse {
-            members,
-            next_page_token,
-        } = as_person!(self, request, TRIBE, tribes.list_members, message);
-        Ok(Response::new(edge::ListMembersResponse {
-            members: members.into_iter().map(member_out).collect(),
-            next_page_token,
-        }))
+        Ok(Response::new(relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.list_members,
+            tribe::ListMembersRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -444,24 +235,13 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::ListActivitiesRequest>,
     ) -> Result<Response<edge::ListActivitiesResponse>, Status> {
-        let edge::ListActivitiesRequest {
-            tribe_id,
-            page_size,
-            page_token,
-        } = request.get_ref().clone();
-        let message = tribe::ListActivitiesRequest {
-            tribe_id,
-            page_size,
-            page_token,
-        };
-        let tribe::ListActivitiesResponse {
-            activities,
-            next_page_token,
-        } = as_person!(self, request, TRIBE, tribes.list_activities, message);
-        Ok(Response::new(edge::ListActivitiesResponse {
-            activities: activities.into_iter().map(activity_out).collect(),
-            next_page_token,
-        }))
+        Ok(Response::new(relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.list_activities,
+            tribe::ListActivitiesRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -469,23 +249,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::CreateGoalRequest>,
     ) -> Result<Response<edge::CreateGoalResponse>, Status> {
-        let edge::CreateGoalRequest {
-            tribe_id,
-            title,
-            description,
-            target_time,
-        } = request.get_ref().clone();
-        let message = tribe::CreateGoalRequest {
-            tribe_id,
-            title,
-            description,
-            target_time,
-        };
-        let tribe::CreateGoalResponse { goal } =
-            as_person!(self, request, TRIBE, tribes.create_goal, message);
-        Ok(Response::new(edge::CreateGoalResponse {
-            goal: Some(required_goal(goal)?),
-        }))
+        let answer: edge::CreateGoalResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.create_goal,
+            tribe::CreateGoalRequest
+        );
+        promised(TRIBE, &answer.goal, "goal")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -493,13 +265,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::CompleteGoalRequest>,
     ) -> Result<Response<edge::CompleteGoalResponse>, Status> {
-        let edge::CompleteGoalRequest { goal_id } = request.get_ref().clone();
-        let message = tribe::CompleteGoalRequest { goal_id };
-        let tribe::CompleteGoalResponse { goal } =
-            as_person!(self, request, TRIBE, tribes.complete_goal, message);
-        Ok(Response::new(edge::CompleteGoalResponse {
-            goal: Some(required_goal(goal)?),
-        }))
+        let answer: edge::CompleteGoalResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.complete_goal,
+            tribe::CompleteGoalRequest
+        );
+        promised(TRIBE, &answer.goal, "goal")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -507,24 +281,13 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::ListGoalsRequest>,
     ) -> Result<Response<edge::ListGoalsResponse>, Status> {
-        let edge::ListGoalsRequest {
-            tribe_id,
-            page_size,
-            page_token,
-        } = request.get_ref().clone();
-        let message = tribe::ListGoalsRequest {
-            tribe_id,
-            page_size,
-            page_token,
-        };
-        let tribe::ListGoalsResponse {
-            goals,
-            next_page_token,
-        } = as_person!(self, request, TRIBE, tribes.list_goals, message);
-        Ok(Response::new(edge::ListGoalsResponse {
-            goals: goals.into_iter().map(goal_out).collect(),
-            next_page_token,
-        }))
+        Ok(Response::new(relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.list_goals,
+            tribe::ListGoalsRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -532,46 +295,17 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::SearchTribesRequest>,
     ) -> Result<Response<edge::SearchTribesResponse>, Status> {
-        let edge::SearchTribesRequest {
-            near,
-            radius_km,
-            categories,
-            with_free_seats,
-            query,
-            page_size,
-            page_token,
-        } = request.get_ref().clone();
-        let message = tribe::SearchTribesRequest {
-            near,
-            radius_km,
-            categories,
-            with_free_seats,
-            query,
-            page_size,
-            page_token,
-        };
-        let tribe::SearchTribesResponse {
-            tribes,
-            next_page_token,
-        } = as_person!(self, request, TRIBE, tribes.search_tribes, message);
-        Ok(Response::new(edge::SearchTribesResponse {
-            tribes: tribes
-                .into_iter()
-                .map(|found| {
-                    let tribe::FoundTribe {
-                        tribe,
-                        distance_km,
-                        score,
-                    } = found;
-                    Ok(edge::FoundTribe {
-                        tribe: Some(tribe_out(tribe)?),
-                        distance_km,
-                        score,
-                    })
-                })
-                .collect::<Result<_, Error>>()?,
-            next_page_token,
-        }))
+        let answer: edge::SearchTribesResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.search_tribes,
+            tribe::SearchTribesRequest
+        );
+        for found in &answer.tribes {
+            promised(TRIBE, &found.tribe, "tribe")?;
+        }
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -579,21 +313,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::SendMessageRequest>,
     ) -> Result<Response<edge::SendMessageResponse>, Status> {
-        let edge::SendMessageRequest {
-            tribe_id,
-            r#type,
-            content,
-        } = request.get_ref().clone();
-        let message = tribe::SendMessageRequest {
-            tribe_id,
-            r#type,
-            content,
-        };
-        let tribe::SendMessageResponse { message } =
-            as_person!(self, request, TRIBE, tribes.send_message, message);
-        Ok(Response::new(edge::SendMessageResponse {
-            message: Some(message.map(message_out).ok_or_else(|| missing("message"))?),
-        }))
+        let answer: edge::SendMessageResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.send_message,
+            tribe::SendMessageRequest
+        );
+        promised(TRIBE, &answer.message, "message")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -601,24 +329,13 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::ListMessagesRequest>,
     ) -> Result<Response<edge::ListMessagesResponse>, Status> {
-        let edge::ListMessagesRequest {
-            tribe_id,
-            page_size,
-            page_token,
-        } = request.get_ref().clone();
-        let message = tribe::ListMessagesRequest {
-            tribe_id,
-            page_size,
-            page_token,
-        };
-        let tribe::ListMessagesResponse {
-            messages,
-            next_page_token,
-        } = as_person!(self, request, TRIBE, tribes.list_messages, message);
-        Ok(Response::new(edge::ListMessagesResponse {
-            messages: messages.into_iter().map(message_out).collect(),
-            next_page_token,
-        }))
+        Ok(Response::new(relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.list_messages,
+            tribe::ListMessagesRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -626,19 +343,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::MarkReadRequest>,
     ) -> Result<Response<edge::MarkReadResponse>, Status> {
-        let edge::MarkReadRequest {
-            tribe_id,
-            message_id,
-        } = request.get_ref().clone();
-        let message = tribe::MarkReadRequest {
-            tribe_id,
-            message_id,
-        };
-        let tribe::MarkReadResponse { read_state } =
-            as_person!(self, request, TRIBE, tribes.mark_read, message);
-        Ok(Response::new(edge::MarkReadResponse {
-            read_state: Some(read_state_out(read_state)?),
-        }))
+        let answer: edge::MarkReadResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.mark_read,
+            tribe::MarkReadRequest
+        );
+        promised(TRIBE, &answer.read_state, "read_state")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
@@ -646,13 +359,15 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::GetReadStateRequest>,
     ) -> Result<Response<edge::GetReadStateResponse>, Status> {
-        let edge::GetReadStateRequest { tribe_id } = request.get_ref().clone();
-        let message = tribe::GetReadStateRequest { tribe_id };
-        let tribe::GetReadStateResponse { read_state } =
-            as_person!(self, request, TRIBE, tribes.get_read_state, message);
-        Ok(Response::new(edge::GetReadStateResponse {
-            read_state: Some(read_state_out(read_state)?),
-        }))
+        let answer: edge::GetReadStateResponse = relay!(
+            self,
+            request,
+            TRIBE,
+            tribes.get_read_state,
+            tribe::GetReadStateRequest
+        );
+        promised(TRIBE, &answer.read_state, "read_state")?;
+        Ok(Response::new(answer))
     }
 
     /// Passes the tribe service's stream through, message by message.
@@ -661,15 +376,9 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::SubscribeRequest>,
     ) -> Result<Response<Self::SubscribeStream>, Status> {
-        let edge::SubscribeRequest { tribe_id } = request.get_ref().clone();
-        let message = tribe::SubscribeRequest { tribe_id };
+        let message: tribe::SubscribeRequest = wire_copy::copy(request.get_ref())?;
         let inside = as_person!(self, request, TRIBE, tribes.subscribe, message);
-        let outside = inside.map(|item| {
-            let tribe::SubscribeResponse { message } = item?;
-            Ok(edge::SubscribeResponse {
-                message: message.map(message_out),
-            })
-        });
+        let outside = inside.map(|item| Ok(wire_copy::copy::<_, edge::SubscribeResponse>(&item?)?));
         Ok(Response::new(Box::pin(outside)))
     }
 }
