@@ -1,6 +1,7 @@
 //! circle.edge.v1.AchievementService: the achievement catalog and people's awards, passed to
 //! the user service, which enforces who may change and read what. Awards are made inside the
-//! suite only, so the edge offers no way to make one.
+//! suite only, so the edge offers no way to make one. The public messages are wire-identical
+//! copies of the internal ones (see [`crate::wire_copy`]).
 
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::achievement_service_server::AchievementService;
@@ -9,8 +10,7 @@ use circle_proto::user::v1::achievement_service_client::AchievementServiceClient
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
-use crate::error::Error;
+use super::{Context, promised, relay};
 use crate::upstream::USER;
 use crate::validate;
 
@@ -36,39 +36,16 @@ impl AchievementService for AchievementApi {
         request: Request<edge::CreateAchievementRequest>,
     ) -> Result<Response<edge::CreateAchievementResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::CreateAchievementRequest {
-            request_id,
-            name,
-            description,
-            category,
-            points,
-            icon_url,
-            criteria,
-        } = request.into_inner();
-        validate::required("name", &name)?;
-        let message = user::CreateAchievementRequest {
-            request_id,
-            name,
-            description,
-            category,
-            points,
-            icon_url,
-            criteria,
-        };
-        let user::CreateAchievementResponse { achievement } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.achievements,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.create_achievement(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::CreateAchievementResponse {
-            achievement: Some(required_achievement(achievement)?),
-        }))
+        validate::required("name", &request.get_ref().name)?;
+        let answer: edge::CreateAchievementResponse = relay!(
+            self,
+            request as person,
+            USER,
+            achievements.create_achievement,
+            user::CreateAchievementRequest
+        );
+        promised(USER, &answer.achievement, "achievement")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -77,28 +54,15 @@ impl AchievementService for AchievementApi {
         request: Request<edge::UpdateAchievementRequest>,
     ) -> Result<Response<edge::UpdateAchievementResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::UpdateAchievementRequest {
-            achievement,
-            update_mask,
-        } = request.into_inner();
-        let message = user::UpdateAchievementRequest {
-            achievement: achievement.map(inward_achievement),
-            update_mask,
-        };
-        let user::UpdateAchievementResponse { achievement } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.achievements,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.update_achievement(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::UpdateAchievementResponse {
-            achievement: Some(required_achievement(achievement)?),
-        }))
+        let answer: edge::UpdateAchievementResponse = relay!(
+            self,
+            request as person,
+            USER,
+            achievements.update_achievement,
+            user::UpdateAchievementRequest
+        );
+        promised(USER, &answer.achievement, "achievement")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -107,23 +71,16 @@ impl AchievementService for AchievementApi {
         request: Request<edge::GetAchievementRequest>,
     ) -> Result<Response<edge::GetAchievementResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::GetAchievementRequest { achievement_id } = request.into_inner();
-        validate::required("achievement_id", &achievement_id)?;
-        let message = user::GetAchievementRequest { achievement_id };
-        let user::GetAchievementResponse { achievement } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.achievements,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.get_achievement(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::GetAchievementResponse {
-            achievement: Some(required_achievement(achievement)?),
-        }))
+        validate::required("achievement_id", &request.get_ref().achievement_id)?;
+        let answer: edge::GetAchievementResponse = relay!(
+            self,
+            request as person,
+            USER,
+            achievements.get_achievement,
+            user::GetAchievementRequest
+        );
+        promised(USER, &answer.achievement, "achievement")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -132,35 +89,14 @@ impl AchievementService for AchievementApi {
         request: Request<edge::ListAchievementsRequest>,
     ) -> Result<Response<edge::ListAchievementsResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::ListAchievementsRequest {
-            category,
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::page_size(page_size)?;
-        let message = user::ListAchievementsRequest {
-            category,
-            page_size,
-            page_token,
-        };
-        let user::ListAchievementsResponse {
-            achievements,
-            next_page_token,
-        } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.achievements,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.list_achievements(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::ListAchievementsResponse {
-            achievements: achievements.into_iter().map(outward_achievement).collect(),
-            next_page_token,
-        }))
+        validate::page_size(request.get_ref().page_size)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            achievements.list_achievements,
+            user::ListAchievementsRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -170,118 +106,17 @@ impl AchievementService for AchievementApi {
     ) -> Result<Response<edge::ListUserAchievementsResponse>, Status> {
         let person = self.context.person(&request)?;
         let edge::ListUserAchievementsRequest {
-            user_id,
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::required("user_id", &user_id)?;
-        validate::page_size(page_size)?;
-        let message = user::ListUserAchievementsRequest {
-            user_id,
-            page_size,
-            page_token,
-        };
-        let user::ListUserAchievementsResponse {
-            user_achievements,
-            next_page_token,
-            total_points,
-        } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.achievements,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.list_user_achievements(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::ListUserAchievementsResponse {
-            user_achievements: user_achievements
-                .into_iter()
-                .map(outward_user_achievement)
-                .collect(),
-            next_page_token,
-            total_points,
-        }))
-    }
-}
-
-fn inward_achievement(achievement: edge::Achievement) -> user::Achievement {
-    let edge::Achievement {
-        id,
-        name,
-        description,
-        category,
-        points,
-        icon_url,
-        criteria,
-        create_time,
-        update_time,
-    } = achievement;
-    user::Achievement {
-        id,
-        name,
-        description,
-        category,
-        points,
-        icon_url,
-        criteria,
-        create_time,
-        update_time,
-    }
-}
-
-fn outward_achievement(achievement: user::Achievement) -> edge::Achievement {
-    let user::Achievement {
-        id,
-        name,
-        description,
-        category,
-        points,
-        icon_url,
-        criteria,
-        create_time,
-        update_time,
-    } = achievement;
-    edge::Achievement {
-        id,
-        name,
-        description,
-        category,
-        points,
-        icon_url,
-        criteria,
-        create_time,
-        update_time,
-    }
-}
-
-fn required_achievement(
-    achievement: Option<user::Achievement>,
-) -> Result<edge::Achievement, Error> {
-    achievement.map(outward_achievement).ok_or(Error::Contract {
-        service: USER,
-        missing: "achievement",
-    })
-}
-
-fn outward_user_achievement(award: user::UserAchievement) -> edge::UserAchievement {
-    let user::UserAchievement {
-        id,
-        user_id,
-        achievement,
-        points,
-        metadata,
-        award_time,
-    } = award;
-    edge::UserAchievement {
-        id,
-        user_id,
-        achievement: achievement.map(outward_achievement),
-        points,
-        metadata,
-        award_time,
+            user_id, page_size, ..
+        } = request.get_ref();
+        validate::required("user_id", user_id)?;
+        validate::page_size(*page_size)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            achievements.list_user_achievements,
+            user::ListUserAchievementsRequest
+        )))
     }
 }
 
