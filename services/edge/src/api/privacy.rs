@@ -1,5 +1,9 @@
 //! circle.edge.v1.PrivacyService: consents, the data export, deletion and erasure, answered by
 //! the user service's PrivacyService.
+//!
+//! The public messages are wire-identical copies of the internal ones (see
+//! [`crate::wire_copy`]) but for two: an update passes only whether each consent is granted,
+//! and a deleted user is answered as the public account.
 
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::privacy_service_server::PrivacyService;
@@ -8,10 +12,9 @@ use circle_proto::user::v1::privacy_service_client::PrivacyServiceClient;
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
-use crate::error::Error;
-use crate::translate;
+use super::{Context, promised, relay};
 use crate::upstream::USER;
+use crate::{translate, wire_copy};
 
 pub struct PrivacyApi {
     context: Context,
@@ -40,37 +43,6 @@ fn consent_inside(consent: edge::Consent) -> user::Consent {
     }
 }
 
-fn consent(consent: user::Consent) -> edge::Consent {
-    let user::Consent {
-        granted,
-        grant_time,
-        withdraw_time,
-        update_time,
-    } = consent;
-    edge::Consent {
-        granted,
-        grant_time,
-        withdraw_time,
-        update_time,
-    }
-}
-
-fn consents(consents: Option<user::Consents>) -> Result<edge::Consents, Error> {
-    let user::Consents {
-        user_id,
-        marketing,
-        analytics,
-    } = consents.ok_or(Error::Contract {
-        service: "user",
-        missing: "consents",
-    })?;
-    Ok(edge::Consents {
-        user_id,
-        marketing: marketing.map(consent),
-        analytics: analytics.map(consent),
-    })
-}
-
 #[tonic::async_trait]
 impl PrivacyService for PrivacyApi {
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -78,22 +50,15 @@ impl PrivacyService for PrivacyApi {
         &self,
         request: Request<edge::GetConsentsRequest>,
     ) -> Result<Response<edge::GetConsentsResponse>, Status> {
-        let person = self.context.person(&request)?;
-        let edge::GetConsentsRequest { user_id } = request.into_inner();
-        let user::GetConsentsResponse { consents: found } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.privacy,
-                &person.acting,
-                user::GetConsentsRequest { user_id },
-                |mut c, r| async move { c.get_consents(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::GetConsentsResponse {
-            consents: Some(consents(found)?),
-        }))
+        let answer: edge::GetConsentsResponse = relay!(
+            self,
+            request,
+            USER,
+            privacy.get_consents,
+            user::GetConsentsRequest
+        );
+        promised(USER, &answer.consents, "consents")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -120,7 +85,7 @@ impl PrivacyService for PrivacyApi {
             ),
             update_mask,
         };
-        let user::UpdateConsentsResponse { consents: changed } = self
+        let answer = self
             .context
             .upstream
             .call(
@@ -131,9 +96,9 @@ impl PrivacyService for PrivacyApi {
                 |mut c, r| async move { c.update_consents(r).await },
             )
             .await?;
-        Ok(Response::new(edge::UpdateConsentsResponse {
-            consents: Some(consents(changed)?),
-        }))
+        let answer: edge::UpdateConsentsResponse = wire_copy::copy(&answer)?;
+        promised(USER, &answer.consents, "consents")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -141,26 +106,13 @@ impl PrivacyService for PrivacyApi {
         &self,
         request: Request<edge::ExportUserDataRequest>,
     ) -> Result<Response<edge::ExportUserDataResponse>, Status> {
-        let person = self.context.person(&request)?;
-        let edge::ExportUserDataRequest { user_id } = request.into_inner();
-        let user::ExportUserDataResponse {
-            document,
-            export_time,
-        } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.privacy,
-                &person.acting,
-                user::ExportUserDataRequest { user_id },
-                |mut c, r| async move { c.export_user_data(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::ExportUserDataResponse {
-            document,
-            export_time,
-        }))
+        Ok(Response::new(relay!(
+            self,
+            request,
+            USER,
+            privacy.export_user_data,
+            user::ExportUserDataRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -169,7 +121,7 @@ impl PrivacyService for PrivacyApi {
         request: Request<edge::DeleteUserRequest>,
     ) -> Result<Response<edge::DeleteUserResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::DeleteUserRequest { user_id } = request.into_inner();
+        let message: user::DeleteUserRequest = wire_copy::copy(request.get_ref())?;
         let user::DeleteUserResponse { user } = self
             .context
             .upstream
@@ -177,7 +129,7 @@ impl PrivacyService for PrivacyApi {
                 USER,
                 &self.privacy,
                 &person.acting,
-                user::DeleteUserRequest { user_id },
+                message,
                 |mut c, r| async move { c.delete_user(r).await },
             )
             .await?;
@@ -191,19 +143,12 @@ impl PrivacyService for PrivacyApi {
         &self,
         request: Request<edge::EraseUserRequest>,
     ) -> Result<Response<edge::EraseUserResponse>, Status> {
-        let person = self.context.person(&request)?;
-        let edge::EraseUserRequest { user_id } = request.into_inner();
-        let user::EraseUserResponse { erase_time } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.privacy,
-                &person.acting,
-                user::EraseUserRequest { user_id },
-                |mut c, r| async move { c.erase_user(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::EraseUserResponse { erase_time }))
+        Ok(Response::new(relay!(
+            self,
+            request,
+            USER,
+            privacy.erase_user,
+            user::EraseUserRequest
+        )))
     }
 }
