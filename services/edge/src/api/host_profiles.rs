@@ -1,5 +1,8 @@
 //! circle.edge.v1.HostProfileService: host profiles, answered by the user service, which
 //! decides who may see and change them. Ratings are counted by the event service, not here.
+//!
+//! The public messages are wire-identical copies of the internal ones (see
+//! [`crate::wire_copy`]); an update passes only the fields a person may set.
 
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::host_profile_service_server::HostProfileService;
@@ -8,10 +11,9 @@ use circle_proto::user::v1::host_profile_service_client::HostProfileServiceClien
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
-use crate::error::Error;
+use super::{Context, promised, relay};
 use crate::upstream::USER;
-use crate::validate;
+use crate::{validate, wire_copy};
 
 pub struct HostProfileApi {
     context: Context,
@@ -27,33 +29,6 @@ impl HostProfileApi {
     }
 }
 
-/// The host profile a response must carry.
-fn required(host_profile: Option<user::HostProfile>) -> Result<Option<edge::HostProfile>, Error> {
-    let user::HostProfile {
-        id,
-        user_id,
-        host_name,
-        host_bio,
-        rating_sum,
-        rating_count,
-        create_time,
-        update_time,
-    } = host_profile.ok_or(Error::Contract {
-        service: USER,
-        missing: "host_profile",
-    })?;
-    Ok(Some(edge::HostProfile {
-        id,
-        user_id,
-        host_name,
-        host_bio,
-        rating_sum,
-        rating_count,
-        create_time,
-        update_time,
-    }))
-}
-
 #[tonic::async_trait]
 impl HostProfileService for HostProfileApi {
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -61,31 +36,15 @@ impl HostProfileService for HostProfileApi {
         &self,
         request: Request<edge::CreateHostProfileRequest>,
     ) -> Result<Response<edge::CreateHostProfileResponse>, Status> {
-        let person = self.context.person(&request)?;
-        let edge::CreateHostProfileRequest {
-            request_id,
-            host_name,
-            host_bio,
-        } = request.into_inner();
-        let message = user::CreateHostProfileRequest {
-            request_id,
-            host_name,
-            host_bio,
-        };
-        let user::CreateHostProfileResponse { host_profile } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.hosts,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.create_host_profile(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::CreateHostProfileResponse {
-            host_profile: required(host_profile)?,
-        }))
+        let answer: edge::CreateHostProfileResponse = relay!(
+            self,
+            request,
+            USER,
+            hosts.create_host_profile,
+            user::CreateHostProfileRequest
+        );
+        promised(USER, &answer.host_profile, "host_profile")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -94,23 +53,16 @@ impl HostProfileService for HostProfileApi {
         request: Request<edge::GetHostProfileRequest>,
     ) -> Result<Response<edge::GetHostProfileResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::GetHostProfileRequest { user_id } = request.into_inner();
-        validate::required("user_id", &user_id)?;
-        let message = user::GetHostProfileRequest { user_id };
-        let user::GetHostProfileResponse { host_profile } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.hosts,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.get_host_profile(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::GetHostProfileResponse {
-            host_profile: required(host_profile)?,
-        }))
+        validate::required("user_id", &request.get_ref().user_id)?;
+        let answer: edge::GetHostProfileResponse = relay!(
+            self,
+            request as person,
+            USER,
+            hosts.get_host_profile,
+            user::GetHostProfileRequest
+        );
+        promised(USER, &answer.host_profile, "host_profile")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -135,7 +87,7 @@ impl HostProfileService for HostProfileApi {
             }),
             update_mask,
         };
-        let user::UpdateHostProfileResponse { host_profile } = self
+        let answer = self
             .context
             .upstream
             .call(
@@ -146,8 +98,8 @@ impl HostProfileService for HostProfileApi {
                 |mut c, r| async move { c.update_host_profile(r).await },
             )
             .await?;
-        Ok(Response::new(edge::UpdateHostProfileResponse {
-            host_profile: required(host_profile)?,
-        }))
+        let answer: edge::UpdateHostProfileResponse = wire_copy::copy(&answer)?;
+        promised(USER, &answer.host_profile, "host_profile")?;
+        Ok(Response::new(answer))
     }
 }
