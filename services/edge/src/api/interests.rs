@@ -1,5 +1,6 @@
 //! circle.edge.v1.InterestService: the interest catalog and people's interests, passed to the
-//! user service, which enforces who may change what.
+//! user service, which enforces who may change what. The public messages are wire-identical
+//! copies of the internal ones (see [`crate::wire_copy`]).
 
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::interest_service_server::InterestService;
@@ -8,8 +9,7 @@ use circle_proto::user::v1::interest_service_client::InterestServiceClient;
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
-use crate::error::Error;
+use super::{Context, promised, relay};
 use crate::upstream::USER;
 use crate::validate;
 
@@ -35,23 +35,16 @@ impl InterestService for InterestApi {
         request: Request<edge::CreateInterestRequest>,
     ) -> Result<Response<edge::CreateInterestResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::CreateInterestRequest { name, category } = request.into_inner();
-        validate::required("name", &name)?;
-        let message = user::CreateInterestRequest { name, category };
-        let user::CreateInterestResponse { interest } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.create_interest(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::CreateInterestResponse {
-            interest: Some(required_interest(interest)?),
-        }))
+        validate::required("name", &request.get_ref().name)?;
+        let answer: edge::CreateInterestResponse = relay!(
+            self,
+            request as person,
+            USER,
+            interests.create_interest,
+            user::CreateInterestRequest
+        );
+        promised(USER, &answer.interest, "interest")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -59,29 +52,15 @@ impl InterestService for InterestApi {
         &self,
         request: Request<edge::UpdateInterestRequest>,
     ) -> Result<Response<edge::UpdateInterestResponse>, Status> {
-        let person = self.context.person(&request)?;
-        let edge::UpdateInterestRequest {
-            interest,
-            update_mask,
-        } = request.into_inner();
-        let message = user::UpdateInterestRequest {
-            interest: interest.map(inward_interest),
-            update_mask,
-        };
-        let user::UpdateInterestResponse { interest } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.update_interest(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::UpdateInterestResponse {
-            interest: Some(required_interest(interest)?),
-        }))
+        let answer: edge::UpdateInterestResponse = relay!(
+            self,
+            request,
+            USER,
+            interests.update_interest,
+            user::UpdateInterestRequest
+        );
+        promised(USER, &answer.interest, "interest")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -90,23 +69,16 @@ impl InterestService for InterestApi {
         request: Request<edge::GetInterestRequest>,
     ) -> Result<Response<edge::GetInterestResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::GetInterestRequest { interest_id } = request.into_inner();
-        validate::required("interest_id", &interest_id)?;
-        let message = user::GetInterestRequest { interest_id };
-        let user::GetInterestResponse { interest } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.get_interest(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::GetInterestResponse {
-            interest: Some(required_interest(interest)?),
-        }))
+        validate::required("interest_id", &request.get_ref().interest_id)?;
+        let answer: edge::GetInterestResponse = relay!(
+            self,
+            request as person,
+            USER,
+            interests.get_interest,
+            user::GetInterestRequest
+        );
+        promised(USER, &answer.interest, "interest")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -115,35 +87,14 @@ impl InterestService for InterestApi {
         request: Request<edge::ListInterestsRequest>,
     ) -> Result<Response<edge::ListInterestsResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::ListInterestsRequest {
-            category,
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::page_size(page_size)?;
-        let message = user::ListInterestsRequest {
-            category,
-            page_size,
-            page_token,
-        };
-        let user::ListInterestsResponse {
-            interests,
-            next_page_token,
-        } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.list_interests(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::ListInterestsResponse {
-            interests: interests.into_iter().map(outward_interest).collect(),
-            next_page_token,
-        }))
+        validate::page_size(request.get_ref().page_size)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            interests.list_interests,
+            user::ListInterestsRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -152,38 +103,15 @@ impl InterestService for InterestApi {
         request: Request<edge::SearchInterestsRequest>,
     ) -> Result<Response<edge::SearchInterestsResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::SearchInterestsRequest {
-            query,
-            category,
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::required("query", &query)?;
-        validate::page_size(page_size)?;
-        let message = user::SearchInterestsRequest {
-            query,
-            category,
-            page_size,
-            page_token,
-        };
-        let user::SearchInterestsResponse {
-            interests,
-            next_page_token,
-        } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.search_interests(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::SearchInterestsResponse {
-            interests: interests.into_iter().map(outward_interest).collect(),
-            next_page_token,
-        }))
+        validate::required("query", &request.get_ref().query)?;
+        validate::page_size(request.get_ref().page_size)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            interests.search_interests,
+            user::SearchInterestsRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -192,23 +120,16 @@ impl InterestService for InterestApi {
         request: Request<edge::AddProfileInterestRequest>,
     ) -> Result<Response<edge::AddProfileInterestResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::AddProfileInterestRequest { interest_id, level } = request.into_inner();
-        validate::required("interest_id", &interest_id)?;
-        let message = user::AddProfileInterestRequest { interest_id, level };
-        let user::AddProfileInterestResponse { profile_interest } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.add_profile_interest(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::AddProfileInterestResponse {
-            profile_interest: Some(required_profile_interest(profile_interest)?),
-        }))
+        validate::required("interest_id", &request.get_ref().interest_id)?;
+        let answer: edge::AddProfileInterestResponse = relay!(
+            self,
+            request as person,
+            USER,
+            interests.add_profile_interest,
+            user::AddProfileInterestRequest
+        );
+        promised(USER, &answer.profile_interest, "profile_interest")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -217,31 +138,16 @@ impl InterestService for InterestApi {
         request: Request<edge::UpdateProfileInterestRequest>,
     ) -> Result<Response<edge::UpdateProfileInterestResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::UpdateProfileInterestRequest {
-            interest_id,
-            level,
-            update_mask,
-        } = request.into_inner();
-        validate::required("interest_id", &interest_id)?;
-        let message = user::UpdateProfileInterestRequest {
-            interest_id,
-            level,
-            update_mask,
-        };
-        let user::UpdateProfileInterestResponse { profile_interest } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.update_profile_interest(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::UpdateProfileInterestResponse {
-            profile_interest: Some(required_profile_interest(profile_interest)?),
-        }))
+        validate::required("interest_id", &request.get_ref().interest_id)?;
+        let answer: edge::UpdateProfileInterestResponse = relay!(
+            self,
+            request as person,
+            USER,
+            interests.update_profile_interest,
+            user::UpdateProfileInterestRequest
+        );
+        promised(USER, &answer.profile_interest, "profile_interest")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -250,21 +156,14 @@ impl InterestService for InterestApi {
         request: Request<edge::RemoveProfileInterestRequest>,
     ) -> Result<Response<edge::RemoveProfileInterestResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::RemoveProfileInterestRequest { interest_id } = request.into_inner();
-        validate::required("interest_id", &interest_id)?;
-        let message = user::RemoveProfileInterestRequest { interest_id };
-        let user::RemoveProfileInterestResponse {} = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.remove_profile_interest(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::RemoveProfileInterestResponse {}))
+        validate::required("interest_id", &request.get_ref().interest_id)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            interests.remove_profile_interest,
+            user::RemoveProfileInterestRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -273,109 +172,16 @@ impl InterestService for InterestApi {
         request: Request<edge::ListProfileInterestsRequest>,
     ) -> Result<Response<edge::ListProfileInterestsResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::ListProfileInterestsRequest {
-            user_id,
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::required("user_id", &user_id)?;
-        validate::page_size(page_size)?;
-        let message = user::ListProfileInterestsRequest {
-            user_id,
-            page_size,
-            page_token,
-        };
-        let user::ListProfileInterestsResponse {
-            profile_interests,
-            next_page_token,
-        } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.interests,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.list_profile_interests(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::ListProfileInterestsResponse {
-            profile_interests: profile_interests
-                .into_iter()
-                .map(outward_profile_interest)
-                .collect(),
-            next_page_token,
-        }))
+        validate::required("user_id", &request.get_ref().user_id)?;
+        validate::page_size(request.get_ref().page_size)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            interests.list_profile_interests,
+            user::ListProfileInterestsRequest
+        )))
     }
-}
-
-// The enums of both packages share their numbers, so they pass through as they are.
-
-fn inward_interest(interest: edge::Interest) -> user::Interest {
-    let edge::Interest {
-        id,
-        name,
-        category,
-        create_time,
-        update_time,
-    } = interest;
-    user::Interest {
-        id,
-        name,
-        category,
-        create_time,
-        update_time,
-    }
-}
-
-fn outward_interest(interest: user::Interest) -> edge::Interest {
-    let user::Interest {
-        id,
-        name,
-        category,
-        create_time,
-        update_time,
-    } = interest;
-    edge::Interest {
-        id,
-        name,
-        category,
-        create_time,
-        update_time,
-    }
-}
-
-fn required_interest(interest: Option<user::Interest>) -> Result<edge::Interest, Error> {
-    interest.map(outward_interest).ok_or(Error::Contract {
-        service: USER,
-        missing: "interest",
-    })
-}
-
-fn outward_profile_interest(pick: user::ProfileInterest) -> edge::ProfileInterest {
-    let user::ProfileInterest {
-        user_id,
-        interest,
-        level,
-        create_time,
-        update_time,
-    } = pick;
-    edge::ProfileInterest {
-        user_id,
-        interest: interest.map(outward_interest),
-        level,
-        create_time,
-        update_time,
-    }
-}
-
-fn required_profile_interest(
-    pick: Option<user::ProfileInterest>,
-) -> Result<edge::ProfileInterest, Error> {
-    pick.map(outward_profile_interest).ok_or(Error::Contract {
-        service: USER,
-        missing: "profile_interest",
-    })
 }
 
 #[cfg(test)]
