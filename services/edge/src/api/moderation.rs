@@ -1,5 +1,9 @@
 //! circle.edge.v1.ModerationService: the admins' moderation queue, account roles and statuses,
 //! and the audit log. Whether the caller is an admin is decided by the user service.
+//!
+//! The answers about reports and the audit log are wire-identical copies of the internal ones
+//! (see [`crate::wire_copy`]); the enums a caller sends are mapped by hand, an unknown number
+//! becoming unspecified, and an account changed is answered as the public account.
 
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::moderation_service_server::ModerationService;
@@ -9,12 +13,9 @@ use circle_proto::user::v1::moderation_service_client::ModerationServiceClient;
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
-use super::reports::category_outside;
-use crate::error::Error;
-use crate::translate;
+use super::{Context, promised, relay};
 use crate::upstream::USER;
-use crate::validate;
+use crate::{translate, validate, wire_copy};
 
 pub struct ModerationApi {
     context: Context,
@@ -42,30 +43,9 @@ fn status_inside(status: i32) -> user::ReportStatus {
     }
 }
 
-fn status_outside(status: i32) -> edge::ReportStatus {
-    use edge::ReportStatus as Out;
-    use user::ReportStatus as In;
-    match In::try_from(status) {
-        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
-        Ok(In::Open) => Out::Open,
-        Ok(In::Resolved) => Out::Resolved,
-    }
-}
-
 fn action_inside(action: i32) -> user::ModerationAction {
     use edge::ModerationAction as In;
     use user::ModerationAction as Out;
-    match In::try_from(action) {
-        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
-        Ok(In::None) => Out::None,
-        Ok(In::Suspend) => Out::Suspend,
-        Ok(In::Ban) => Out::Ban,
-    }
-}
-
-fn action_outside(action: i32) -> edge::ModerationAction {
-    use edge::ModerationAction as Out;
-    use user::ModerationAction as In;
     match In::try_from(action) {
         Ok(In::Unspecified) | Err(_) => Out::Unspecified,
         Ok(In::None) => Out::None,
@@ -98,71 +78,6 @@ fn account_status_inside(status: i32) -> user::UserStatus {
     }
 }
 
-fn report(report: user::Report) -> edge::Report {
-    let user::Report {
-        id,
-        reporter_id,
-        reported_user_id,
-        category,
-        comments,
-        status,
-        create_time,
-        resolve_time,
-        resolver_id,
-        outcome,
-        action,
-    } = report;
-    edge::Report {
-        id,
-        reporter_id,
-        reported_user_id,
-        category: category_outside(category).into(),
-        comments,
-        status: status_outside(status).into(),
-        create_time,
-        resolve_time,
-        resolver_id,
-        outcome,
-        action: action_outside(action).into(),
-    }
-}
-
-fn audit_entry(entry: user::AuditEntry) -> edge::AuditEntry {
-    let user::AuditEntry {
-        id,
-        actor_id,
-        actor_service,
-        action,
-        resource_type,
-        resource_id,
-        subject_id,
-        ip_address,
-        user_agent,
-        metadata,
-        create_time,
-    } = entry;
-    edge::AuditEntry {
-        id,
-        actor_id,
-        actor_service,
-        action,
-        resource_type,
-        resource_id,
-        subject_id,
-        ip_address,
-        user_agent,
-        metadata,
-        create_time,
-    }
-}
-
-fn required_report(report: Option<user::Report>) -> Result<user::Report, Error> {
-    report.ok_or(Error::Contract {
-        service: USER,
-        missing: "report",
-    })
-}
-
 #[tonic::async_trait]
 impl ModerationService for ModerationApi {
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -182,10 +97,7 @@ impl ModerationService for ModerationApi {
             page_size,
             page_token,
         };
-        let user::ListReportsResponse {
-            reports,
-            next_page_token,
-        } = self
+        let answer = self
             .context
             .upstream
             .call(
@@ -196,10 +108,8 @@ impl ModerationService for ModerationApi {
                 |mut c, r| async move { c.list_reports(r).await },
             )
             .await?;
-        Ok(Response::new(edge::ListReportsResponse {
-            reports: reports.into_iter().map(report).collect(),
-            next_page_token,
-        }))
+        let answer: edge::ListReportsResponse = wire_copy::copy(&answer)?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -219,7 +129,7 @@ impl ModerationService for ModerationApi {
             outcome,
             action: action_inside(action).into(),
         };
-        let user::ResolveReportResponse { report: resolved } = self
+        let answer = self
             .context
             .upstream
             .call(
@@ -230,9 +140,9 @@ impl ModerationService for ModerationApi {
                 |mut c, r| async move { c.resolve_report(r).await },
             )
             .await?;
-        Ok(Response::new(edge::ResolveReportResponse {
-            report: Some(report(required_report(resolved)?)),
-        }))
+        let answer: edge::ResolveReportResponse = wire_copy::copy(&answer)?;
+        promised(USER, &answer.report, "report")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -302,38 +212,13 @@ impl ModerationService for ModerationApi {
         request: Request<edge::ListAuditEntriesRequest>,
     ) -> Result<Response<edge::ListAuditEntriesResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::ListAuditEntriesRequest {
-            user_id,
-            resource_type,
-            resource_id,
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::page_size(page_size)?;
-        let message = user::ListAuditEntriesRequest {
-            user_id,
-            resource_type,
-            resource_id,
-            page_size,
-            page_token,
-        };
-        let user::ListAuditEntriesResponse {
-            entries,
-            next_page_token,
-        } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.admin,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.list_audit_entries(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::ListAuditEntriesResponse {
-            entries: entries.into_iter().map(audit_entry).collect(),
-            next_page_token,
-        }))
+        validate::page_size(request.get_ref().page_size)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            admin.list_audit_entries,
+            user::ListAuditEntriesRequest
+        )))
     }
 }

@@ -28,7 +28,7 @@ impl ReportApi {
 
 /// The public category as the user service names it; unknown numbers stay unspecified, which
 /// the user service refuses by name.
-pub fn category_inside(category: i32) -> user::ReportCategory {
+fn category_inside(category: i32) -> user::ReportCategory {
     use edge::ReportCategory as In;
     use user::ReportCategory as Out;
     match In::try_from(category) {
@@ -42,7 +42,7 @@ pub fn category_inside(category: i32) -> user::ReportCategory {
     }
 }
 
-pub fn category_outside(category: i32) -> edge::ReportCategory {
+fn category_outside(category: i32) -> edge::ReportCategory {
     use edge::ReportCategory as Out;
     use user::ReportCategory as In;
     match In::try_from(category) {
