@@ -1,5 +1,6 @@
 //! circle.edge.v1.PersonalityService: a person's OCEAN traits, passed to the user service,
-//! which decides who may read them.
+//! which decides who may read them. The public messages are wire-identical copies of the
+//! internal ones (see [`crate::wire_copy`]).
 
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::personality_service_server::PersonalityService;
@@ -8,8 +9,7 @@ use circle_proto::user::v1::personality_service_client::PersonalityServiceClient
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
-use crate::error::Error;
+use super::{Context, promised, relay};
 use crate::upstream::USER;
 use crate::validate;
 
@@ -34,26 +34,15 @@ impl PersonalityService for PersonalityApi {
         &self,
         request: Request<edge::CreatePersonalityAssessmentRequest>,
     ) -> Result<Response<edge::CreatePersonalityAssessmentResponse>, Status> {
-        let person = self.context.person(&request)?;
-        let edge::CreatePersonalityAssessmentRequest { traits, request_id } = request.into_inner();
-        let message = user::CreatePersonalityAssessmentRequest {
-            traits: traits.map(inward),
-            request_id,
-        };
-        let user::CreatePersonalityAssessmentResponse { assessment } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.personality,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.create_personality_assessment(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::CreatePersonalityAssessmentResponse {
-            assessment: Some(required(assessment).map(outward_assessment)?),
-        }))
+        let answer: edge::CreatePersonalityAssessmentResponse = relay!(
+            self,
+            request,
+            USER,
+            personality.create_personality_assessment,
+            user::CreatePersonalityAssessmentRequest
+        );
+        promised(USER, &answer.assessment, "assessment")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -62,37 +51,16 @@ impl PersonalityService for PersonalityApi {
         request: Request<edge::GetPersonalityRequest>,
     ) -> Result<Response<edge::GetPersonalityResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::GetPersonalityRequest { user_id } = request.into_inner();
-        validate::required("user_id", &user_id)?;
-        let message = user::GetPersonalityRequest { user_id };
-        let user::GetPersonalityResponse { personality } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.personality,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.get_personality(r).await },
-            )
-            .await?;
-        let user::Personality {
-            user_id,
-            traits,
-            assess_time,
-            assessment_id,
-        } = personality.ok_or(Error::Contract {
-            service: USER,
-            missing: "personality",
-        })?;
-        Ok(Response::new(edge::GetPersonalityResponse {
-            personality: Some(edge::Personality {
-                user_id,
-                traits: traits.map(outward),
-                assess_time,
-                assessment_id,
-            }),
-        }))
+        validate::required("user_id", &request.get_ref().user_id)?;
+        let answer: edge::GetPersonalityResponse = relay!(
+            self,
+            request as person,
+            USER,
+            personality.get_personality,
+            user::GetPersonalityRequest
+        );
+        promised(USER, &answer.personality, "personality")?;
+        Ok(Response::new(answer))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -101,93 +69,14 @@ impl PersonalityService for PersonalityApi {
         request: Request<edge::ListPersonalityAssessmentsRequest>,
     ) -> Result<Response<edge::ListPersonalityAssessmentsResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::ListPersonalityAssessmentsRequest {
-            user_id,
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::required("user_id", &user_id)?;
-        validate::page_size(page_size)?;
-        let message = user::ListPersonalityAssessmentsRequest {
-            user_id,
-            page_size,
-            page_token,
-        };
-        let user::ListPersonalityAssessmentsResponse {
-            assessments,
-            next_page_token,
-        } = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.personality,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.list_personality_assessments(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::ListPersonalityAssessmentsResponse {
-            assessments: assessments.into_iter().map(outward_assessment).collect(),
-            next_page_token,
-        }))
-    }
-}
-
-fn required(
-    assessment: Option<user::PersonalityAssessment>,
-) -> Result<user::PersonalityAssessment, Error> {
-    assessment.ok_or(Error::Contract {
-        service: USER,
-        missing: "assessment",
-    })
-}
-
-fn inward(traits: edge::PersonalityTraits) -> user::PersonalityTraits {
-    let edge::PersonalityTraits {
-        openness,
-        conscientiousness,
-        extraversion,
-        agreeableness,
-        neuroticism,
-    } = traits;
-    user::PersonalityTraits {
-        openness,
-        conscientiousness,
-        extraversion,
-        agreeableness,
-        neuroticism,
-    }
-}
-
-fn outward(traits: user::PersonalityTraits) -> edge::PersonalityTraits {
-    let user::PersonalityTraits {
-        openness,
-        conscientiousness,
-        extraversion,
-        agreeableness,
-        neuroticism,
-    } = traits;
-    edge::PersonalityTraits {
-        openness,
-        conscientiousness,
-        extraversion,
-        agreeableness,
-        neuroticism,
-    }
-}
-
-fn outward_assessment(assessment: user::PersonalityAssessment) -> edge::PersonalityAssessment {
-    let user::PersonalityAssessment {
-        id,
-        user_id,
-        traits,
-        assess_time,
-    } = assessment;
-    edge::PersonalityAssessment {
-        id,
-        user_id,
-        traits: traits.map(outward),
-        assess_time,
+        validate::required("user_id", &request.get_ref().user_id)?;
+        validate::page_size(request.get_ref().page_size)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            personality.list_personality_assessments,
+            user::ListPersonalityAssessmentsRequest
+        )))
     }
 }
