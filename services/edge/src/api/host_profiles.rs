@@ -13,7 +13,7 @@ use tonic::{Request, Response, Status};
 
 use super::{Context, promised, relay};
 use crate::upstream::USER;
-use crate::{validate, wire_copy};
+use crate::validate;
 
 pub struct HostProfileApi {
     context: Context,
@@ -87,18 +87,8 @@ impl HostProfileService for HostProfileApi {
             }),
             update_mask,
         };
-        let answer = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.hosts,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.update_host_profile(r).await },
-            )
-            .await?;
-        let answer: edge::UpdateHostProfileResponse = wire_copy::copy(&answer)?;
+        let answer: edge::UpdateHostProfileResponse =
+            relay!(self, message => person, USER, hosts.update_host_profile);
         promised(USER, &answer.host_profile, "host_profile")?;
         Ok(Response::new(answer))
     }

@@ -28,32 +28,11 @@ use crate::authentication::authenticate;
 use crate::error::Error;
 use crate::upstream::{Acting, Upstream};
 
-/// One call of an internal service as the signed-in person:
-/// `as_person!(self, request, TRIBE, tribes.get_tribe, message)` calls `get_tribe` on the
-/// client in `self.tribes` and answers with the reply's message.
-macro_rules! as_person {
-    ($self:ident, $request:ident, $service:expr, $client:ident . $method:ident, $message:expr) => {{
-        let person = $self.context.person(&$request)?;
-        $self
-            .context
-            .upstream
-            .call(
-                $service,
-                &$self.$client,
-                &person.acting,
-                $message,
-                |mut c, r| async move { c.$method(r).await },
-            )
-            .await?
-    }};
-}
-pub(crate) use as_person;
-
 /// A call passed inside whole, its request and answer wire-identical copies (see
 /// [`crate::wire_copy`]): `relay!(self, request, TRIBE, tribes.get_tribe, tribe::GetTribeRequest)`
 /// sends the request as that internal message, as the signed-in person, and answers with the
 /// reply copied into the public message the caller's type names. `request as person` sends it
-/// as a person already authenticated.
+/// as a person already authenticated; `message => person` sends a message built by hand.
 macro_rules! relay {
     ($self:ident, $request:ident, $service:expr, $client:ident . $method:ident, $inside:ty) => {{
         let person = $self.context.person(&$request)?;
@@ -67,6 +46,9 @@ macro_rules! relay {
     }};
     ($self:ident, $request:ident as $person:ident, $service:expr, $client:ident . $method:ident, $inside:ty) => {{
         let message: $inside = $crate::wire_copy::copy($request.get_ref())?;
+        $crate::api::relay!($self, message => $person, $service, $client.$method)
+    }};
+    ($self:ident, $message:expr => $person:ident, $service:expr, $client:ident . $method:ident) => {{
         let answer = $self
             .context
             .upstream
@@ -74,7 +56,7 @@ macro_rules! relay {
                 $service,
                 &$self.$client,
                 &$person.acting,
-                message,
+                $message,
                 |mut c, r| async move { c.$method(r).await },
             )
             .await?;

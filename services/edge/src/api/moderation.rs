@@ -15,7 +15,7 @@ use tonic::{Request, Response, Status};
 
 use super::{Context, promised, relay};
 use crate::upstream::USER;
-use crate::{translate, validate, wire_copy};
+use crate::{translate, validate};
 
 pub struct ModerationApi {
     context: Context,
@@ -97,18 +97,8 @@ impl ModerationService for ModerationApi {
             page_size,
             page_token,
         };
-        let answer = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.moderation,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.list_reports(r).await },
-            )
-            .await?;
-        let answer: edge::ListReportsResponse = wire_copy::copy(&answer)?;
+        let answer: edge::ListReportsResponse =
+            relay!(self, message => person, USER, moderation.list_reports);
         Ok(Response::new(answer))
     }
 
@@ -129,18 +119,8 @@ impl ModerationService for ModerationApi {
             outcome,
             action: action_inside(action).into(),
         };
-        let answer = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.moderation,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.resolve_report(r).await },
-            )
-            .await?;
-        let answer: edge::ResolveReportResponse = wire_copy::copy(&answer)?;
+        let answer: edge::ResolveReportResponse =
+            relay!(self, message => person, USER, moderation.resolve_report);
         promised(USER, &answer.report, "report")?;
         Ok(Response::new(answer))
     }

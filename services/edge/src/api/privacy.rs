@@ -85,18 +85,8 @@ impl PrivacyService for PrivacyApi {
             ),
             update_mask,
         };
-        let answer = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.privacy,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.update_consents(r).await },
-            )
-            .await?;
-        let answer: edge::UpdateConsentsResponse = wire_copy::copy(&answer)?;
+        let answer: edge::UpdateConsentsResponse =
+            relay!(self, message => person, USER, privacy.update_consents);
         promised(USER, &answer.consents, "consents")?;
         Ok(Response::new(answer))
     }

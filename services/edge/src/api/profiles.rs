@@ -14,7 +14,7 @@ use tonic::{Request, Response, Status};
 
 use super::{Context, promised, relay};
 use crate::upstream::USER;
-use crate::{validate, wire_copy};
+use crate::validate;
 
 pub struct ProfileApi {
     context: Context,
@@ -77,18 +77,8 @@ impl ProfileService for ProfileApi {
             ),
             update_mask,
         };
-        let answer = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.profiles,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.update_personal_details(r).await },
-            )
-            .await?;
-        let answer: edge::UpdatePersonalDetailsResponse = wire_copy::copy(&answer)?;
+        let answer: edge::UpdatePersonalDetailsResponse =
+            relay!(self, message => person, USER, profiles.update_personal_details);
         promised(USER, &answer.profile, "profile")?;
         Ok(Response::new(answer))
     }
@@ -109,18 +99,8 @@ impl ProfileService for ProfileApi {
             social_profile: social_profile.map(social_profile_in),
             update_mask,
         };
-        let answer = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.profiles,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.update_social_profile(r).await },
-            )
-            .await?;
-        let answer: edge::UpdateSocialProfileResponse = wire_copy::copy(&answer)?;
+        let answer: edge::UpdateSocialProfileResponse =
+            relay!(self, message => person, USER, profiles.update_social_profile);
         promised(USER, &answer.profile, "profile")?;
         Ok(Response::new(answer))
     }
@@ -157,18 +137,8 @@ impl ProfileService for ProfileApi {
             ),
             update_mask,
         };
-        let answer = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.profiles,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.update_matching_profile(r).await },
-            )
-            .await?;
-        let answer: edge::UpdateMatchingProfileResponse = wire_copy::copy(&answer)?;
+        let answer: edge::UpdateMatchingProfileResponse =
+            relay!(self, message => person, USER, profiles.update_matching_profile);
         promised(USER, &answer.profile, "profile")?;
         Ok(Response::new(answer))
     }

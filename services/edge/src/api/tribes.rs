@@ -16,7 +16,7 @@ use futures::{Stream, StreamExt};
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::{Context, as_person, promised, relay};
+use super::{Context, promised, relay};
 use crate::upstream::TRIBE;
 use crate::wire_copy;
 
@@ -376,8 +376,19 @@ impl TribeService for TribeApi {
         &self,
         request: Request<edge::SubscribeRequest>,
     ) -> Result<Response<Self::SubscribeStream>, Status> {
+        let person = self.context.person(&request)?;
         let message: tribe::SubscribeRequest = wire_copy::copy(request.get_ref())?;
-        let inside = as_person!(self, request, TRIBE, tribes.subscribe, message);
+        let inside = self
+            .context
+            .upstream
+            .call(
+                TRIBE,
+                &self.tribes,
+                &person.acting,
+                message,
+                |mut c, r| async move { c.subscribe(r).await },
+            )
+            .await?;
         let outside = inside.map(|item| Ok(wire_copy::copy::<_, edge::SubscribeResponse>(&item?)?));
         Ok(Response::new(Box::pin(outside)))
     }
