@@ -195,6 +195,15 @@ wire_identical! {
     edge::RevokeOtherSessionsResponse = user::RevokeOtherSessionsResponse,
     edge::ChangePasswordRequest = user::ChangePasswordRequest,
     edge::ChangePasswordResponse = user::ChangePasswordResponse,
+    // BlockService
+    edge::BlockUserRequest = user::BlockUserRequest,
+    edge::UnblockUserRequest = user::UnblockUserRequest,
+    edge::UnblockUserResponse = user::UnblockUserResponse,
+    edge::ListBlocksRequest = user::ListBlocksRequest,
+    // ConnectionService
+    edge::GetConnectionRequest = user::GetConnectionRequest,
+    edge::ListConnectionsRequest = user::ListConnectionsRequest,
+    edge::ListConnectAgainMatchesRequest = user::ListConnectAgainMatchesRequest,
 }
 
 #[cfg(test)]

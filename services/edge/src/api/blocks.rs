@@ -1,5 +1,6 @@
 //! circle.edge.v1.BlockService: a person blocks, unblocks and lists the people they blocked.
-//! CheckBlocks stays inside: it is for the services.
+//! CheckBlocks stays inside: it is for the services. Requests are wire-identical copies of the
+//! internal ones (see [`crate::wire_copy`]); a block is shown without its blocker, the caller.
 
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::block_service_server::BlockService;
@@ -8,10 +9,10 @@ use circle_proto::user::v1::block_service_client::BlockServiceClient;
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
-use super::Context;
+use super::{Context, relay};
 use crate::error::Error;
 use crate::upstream::USER;
-use crate::validate;
+use crate::{validate, wire_copy};
 
 pub struct BlockApi {
     context: Context,
@@ -48,9 +49,8 @@ impl BlockService for BlockApi {
         request: Request<edge::BlockUserRequest>,
     ) -> Result<Response<edge::BlockUserResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::BlockUserRequest { user_id } = request.into_inner();
-        validate::required("user_id", &user_id)?;
-        let message = user::BlockUserRequest { user_id };
+        validate::required("user_id", &request.get_ref().user_id)?;
+        let message: user::BlockUserRequest = wire_copy::copy(request.get_ref())?;
         let user::BlockUserResponse { block: blocked } = self
             .context
             .upstream
@@ -76,21 +76,14 @@ impl BlockService for BlockApi {
         request: Request<edge::UnblockUserRequest>,
     ) -> Result<Response<edge::UnblockUserResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::UnblockUserRequest { user_id } = request.into_inner();
-        validate::required("user_id", &user_id)?;
-        let message = user::UnblockUserRequest { user_id };
-        let user::UnblockUserResponse {} = self
-            .context
-            .upstream
-            .call(
-                USER,
-                &self.blocks,
-                &person.acting,
-                message,
-                |mut c, r| async move { c.unblock_user(r).await },
-            )
-            .await?;
-        Ok(Response::new(edge::UnblockUserResponse {}))
+        validate::required("user_id", &request.get_ref().user_id)?;
+        Ok(Response::new(relay!(
+            self,
+            request as person,
+            USER,
+            blocks.unblock_user,
+            user::UnblockUserRequest
+        )))
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
@@ -99,15 +92,8 @@ impl BlockService for BlockApi {
         request: Request<edge::ListBlocksRequest>,
     ) -> Result<Response<edge::ListBlocksResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::ListBlocksRequest {
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::page_size(page_size)?;
-        let message = user::ListBlocksRequest {
-            page_size,
-            page_token,
-        };
+        validate::page_size(request.get_ref().page_size)?;
+        let message: user::ListBlocksRequest = wire_copy::copy(request.get_ref())?;
         let user::ListBlocksResponse {
             blocks,
             next_page_token,

@@ -1,6 +1,8 @@
 //! circle.edge.v1.ConnectionService: the caller's memory book and connect-again matches. The
 //! user service decides what is whose; recording connections and the refusals the matching
-//! engine reads are internal and not offered here.
+//! engine reads are internal and not offered here. The reading requests are wire-identical
+//! copies of the internal ones (see [`crate::wire_copy`]); a connection is shown without its
+//! owner, the caller.
 
 use circle_proto::edge::v1 as edge;
 use circle_proto::edge::v1::connection_service_server::ConnectionService;
@@ -12,7 +14,7 @@ use tonic::{Request, Response, Status};
 use super::Context;
 use crate::error::Error;
 use crate::upstream::USER;
-use crate::validate;
+use crate::{validate, wire_copy};
 
 pub struct ConnectionApi {
     context: Context,
@@ -36,9 +38,8 @@ impl ConnectionService for ConnectionApi {
         request: Request<edge::GetConnectionRequest>,
     ) -> Result<Response<edge::GetConnectionResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::GetConnectionRequest { connection_id } = request.into_inner();
-        validate::required("connection_id", &connection_id)?;
-        let message = user::GetConnectionRequest { connection_id };
+        validate::required("connection_id", &request.get_ref().connection_id)?;
+        let message: user::GetConnectionRequest = wire_copy::copy(request.get_ref())?;
         let user::GetConnectionResponse { connection } = self
             .context
             .upstream
@@ -61,17 +62,8 @@ impl ConnectionService for ConnectionApi {
         request: Request<edge::ListConnectionsRequest>,
     ) -> Result<Response<edge::ListConnectionsResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::ListConnectionsRequest {
-            page_size,
-            page_token,
-            favorites_only,
-        } = request.into_inner();
-        validate::page_size(page_size)?;
-        let message = user::ListConnectionsRequest {
-            page_size,
-            page_token,
-            favorites_only,
-        };
+        validate::page_size(request.get_ref().page_size)?;
+        let message: user::ListConnectionsRequest = wire_copy::copy(request.get_ref())?;
         let user::ListConnectionsResponse {
             connections,
             next_page_token,
@@ -132,15 +124,8 @@ impl ConnectionService for ConnectionApi {
         request: Request<edge::ListConnectAgainMatchesRequest>,
     ) -> Result<Response<edge::ListConnectAgainMatchesResponse>, Status> {
         let person = self.context.person(&request)?;
-        let edge::ListConnectAgainMatchesRequest {
-            page_size,
-            page_token,
-        } = request.into_inner();
-        validate::page_size(page_size)?;
-        let message = user::ListConnectAgainMatchesRequest {
-            page_size,
-            page_token,
-        };
+        validate::page_size(request.get_ref().page_size)?;
+        let message: user::ListConnectAgainMatchesRequest = wire_copy::copy(request.get_ref())?;
         let user::ListConnectAgainMatchesResponse {
             matches,
             next_page_token,
