@@ -174,6 +174,7 @@ impl Suite {
             matchmaking: tribe_service::config::Matchmaking {
                 interval: None,
                 time_limit: Duration::from_secs(2),
+                decline_memory: Duration::from_secs(90 * 24 * 3600),
             },
         })
         .await

@@ -29,16 +29,19 @@ pub struct Config {
     /// `TRIBE_LIFECYCLE_INTERVAL_SECS` (default 300), `TRIBE_AT_RISK_AFTER_SECS` (default 7
     /// days) and `TRIBE_INACTIVE_AFTER_SECS` (default 30 days, more than the first).
     pub lifecycle: Lifecycle,
-    /// `TRIBE_MATCHMAKING_INTERVAL_SECS` (unset: no scheduled runs) and
-    /// `TRIBE_MATCHMAKING_TIME_LIMIT_SECS` (default 10).
+    /// `TRIBE_MATCHMAKING_INTERVAL_SECS` (unset: no scheduled runs),
+    /// `TRIBE_MATCHMAKING_TIME_LIMIT_SECS` (default 10) and
+    /// `TRIBE_MATCHMAKING_DECLINE_MEMORY_DAYS` (default 90).
     pub matchmaking: Matchmaking,
 }
 
-/// When matchmaking runs by itself, and the engine's budget per run.
+/// When matchmaking runs by itself, the engine's budget per run, and how long a decline keeps
+/// the decliner apart from the others invited with them.
 #[derive(Clone, Copy, Debug)]
 pub struct Matchmaking {
     pub interval: Option<Duration>,
     pub time_limit: Duration,
+    pub decline_memory: Duration,
 }
 
 /// How often the lifecycle job looks for quiet tribes, and when they are quiet.
@@ -93,9 +96,12 @@ fn matchmaking_from_env() -> Result<Matchmaking, ConfigError> {
             reason: "must be at least 1".to_owned(),
         });
     }
+    let decline_days: u64 = var_or("TRIBE_MATCHMAKING_DECLINE_MEMORY_DAYS", 90)?;
+    let decline_memory = Duration::from_secs(decline_days.saturating_mul(24 * 3600));
     Ok(Matchmaking {
         interval,
         time_limit,
+        decline_memory,
     })
 }
 

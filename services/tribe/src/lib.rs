@@ -56,6 +56,7 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         CandidateSource::new(user_service, identity.clone()),
         Settings {
             time_limit: config.matchmaking.time_limit,
+            decline_memory: config.matchmaking.decline_memory,
         },
     );
     let relay = Relay::new(

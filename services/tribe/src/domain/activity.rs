@@ -9,7 +9,7 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::{TribeId, UserId};
-use crate::query::activities;
+use crate::query::activities::{self, NewActivity};
 use crate::schema::tribes::tribe_activities;
 
 circle_core::text_enum! {
@@ -58,14 +58,30 @@ pub async fn record(
 ) -> QueryResult<()> {
     activities::insert(
         conn,
-        &activities::NewActivity {
-            id: Uuid::now_v7(),
-            tribe_id: tribe,
-            user_id: actor,
-            activity_type,
-            description,
-            metadata: serde_json::to_value(metadata).expect("a map of strings is JSON"),
-        },
+        &entry(tribe, actor, activity_type, description, metadata),
     )
     .await
+}
+
+/// An entry of the feed of `tribe`, for [`record_all`].
+pub fn entry(
+    tribe: TribeId,
+    actor: Option<UserId>,
+    activity_type: ActivityType,
+    description: String,
+    metadata: BTreeMap<&str, String>,
+) -> NewActivity {
+    NewActivity {
+        id: Uuid::now_v7(),
+        tribe_id: tribe,
+        user_id: actor,
+        activity_type,
+        description,
+        metadata: serde_json::to_value(metadata).expect("a map of strings is JSON"),
+    }
+}
+
+/// Appends many entries (of any tribes) at once, in their order.
+pub async fn record_all(conn: &mut AsyncPgConnection, entries: &[NewActivity]) -> QueryResult<()> {
+    activities::insert_all(conn, entries).await
 }

@@ -2,7 +2,7 @@
 //! to the notification service.
 
 use circle_core::db::StoreError;
-use circle_core::outbox::{Outbox, Route};
+use circle_core::outbox::{NewFact, Outbox, Route};
 use circle_proto::tribe::v1 as proto;
 use diesel_async::AsyncPgConnection;
 
@@ -53,23 +53,27 @@ pub async fn membership_changed(
         .map(drop)
 }
 
-/// Writes the fact that a matchmaking run invited `user` to `tribe`.
-pub async fn member_invited(
-    conn: &mut AsyncPgConnection,
-    tribe: &Tribe,
-    user: UserId,
-    run: uuid::Uuid,
-) -> Result<(), StoreError> {
-    let payload = proto::MemberInvited {
-        tribe_id: tribe.id.to_string(),
+/// The facts of a tribe a run formed, for [`Outbox::enqueue_all`]: `tribe.formed` (nobody
+/// is ACTIVE yet) and a `tribe.member_invited` for each of `invited`.
+pub fn formed_by_run(tribe: &Tribe, invited: &[UserId], run: uuid::Uuid) -> Vec<NewFact<'static>> {
+    let aggregate_id = tribe.id.to_string();
+    let formed = proto::TribeStatusChanged {
+        tribe_id: aggregate_id.clone(),
         tribe_name: tribe.name.clone(),
-        user_id: user.to_string(),
-        run_id: run.to_string(),
+        status: proto::TribeStatus::from(TribeStatus::Forming).into(),
+        member_ids: Vec::new(),
     };
-    OUTBOX
-        .enqueue(conn, MEMBER_INVITED, &tribe.id.to_string(), &payload)
-        .await
-        .map(drop)
+    let mut facts = vec![NewFact::new(TRIBE_FORMED, aggregate_id.clone(), &formed)];
+    facts.extend(invited.iter().map(|user| {
+        let invited = proto::MemberInvited {
+            tribe_id: aggregate_id.clone(),
+            tribe_name: tribe.name.clone(),
+            user_id: user.to_string(),
+            run_id: run.to_string(),
+        };
+        NewFact::new(MEMBER_INVITED, aggregate_id.clone(), &invited)
+    }));
+    facts
 }
 
 /// Writes the fact that a tribe was formed (created).

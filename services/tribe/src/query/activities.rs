@@ -28,6 +28,23 @@ pub async fn insert(conn: &mut AsyncPgConnection, activity: &NewActivity) -> Que
         .map(drop)
 }
 
+/// Entries per INSERT: six parameters each, under Postgres' 65535 per statement.
+const ROWS_PER_INSERT: usize = 10_000;
+
+/// Many entries in as few statements as the parameter limit allows.
+pub async fn insert_all(
+    conn: &mut AsyncPgConnection,
+    activities: &[NewActivity],
+) -> QueryResult<()> {
+    for chunk in activities.chunks(ROWS_PER_INSERT) {
+        diesel::insert_into(tribe_activities::table)
+            .values(chunk)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Newest first, after `cursor`; `limit` rows at most.
 pub async fn page(
     conn: &mut AsyncPgConnection,

@@ -143,6 +143,36 @@ pub async fn already_matched(
     Ok(found.into_iter().collect())
 }
 
+/// Pairs (decliner, other) for each of `people` who declined a run's invitation since `since`
+/// and each other person invited to or member of that tribe.
+pub async fn declined_with(
+    conn: &mut AsyncPgConnection,
+    people: &[UserId],
+    since: DateTime<Utc>,
+) -> QueryResult<Vec<(UserId, UserId)>> {
+    let others = diesel::alias!(tribe_members as others);
+    tribe_members::table
+        .inner_join(match_groups::table.on(match_groups::tribe_id.eq(tribe_members::tribe_id)))
+        .inner_join(
+            others.on(others
+                .field(tribe_members::tribe_id)
+                .eq(tribe_members::tribe_id)),
+        )
+        .filter(tribe_members::user_id.eq_any(people))
+        .filter(tribe_members::status.eq(MembershipStatus::Declined))
+        .filter(tribe_members::invited_by.eq(MATCHMAKER))
+        .filter(tribe_members::updated_at.ge(since))
+        .filter(
+            others
+                .field(tribe_members::user_id)
+                .ne(tribe_members::user_id),
+        )
+        .select((tribe_members::user_id, others.field(tribe_members::user_id)))
+        .distinct()
+        .load(conn)
+        .await
+}
+
 pub async fn insert_group(
     conn: &mut AsyncPgConnection,
     tribe: TribeId,

@@ -70,9 +70,13 @@ pub(super) struct Person {
     pub candidate: Candidate,
 }
 
-/// The engine's candidate for `listed`; `None` when they lack a location, a travel distance or
-/// an assessment (or the user service sent something the engine refuses).
-pub(super) fn person(listed: user::MatchingCandidate) -> Option<Person> {
+/// The engine's candidate for `listed`, kept apart from the people the user service's avoid
+/// list names and from those `declined_with` holds for them; `None` when they lack a location,
+/// a travel distance or an assessment (or the user service sent something the engine refuses).
+pub(super) fn person(
+    listed: user::MatchingCandidate,
+    declined_with: &HashMap<UserId, Vec<UserId>>,
+) -> Option<Person> {
     let user::MatchingCandidate {
         user_id,
         personality,
@@ -81,9 +85,12 @@ pub(super) fn person(listed: user::MatchingCandidate) -> Option<Person> {
         max_travel_km,
         communication_style,
         reliability: _,
-        avoid_user_ids,
+        mut avoid_user_ids,
     } = listed;
     let id = UserId(uuid::Uuid::parse_str(&user_id).ok()?);
+    if let Some(others) = declined_with.get(&id) {
+        avoid_user_ids.extend(others.iter().map(UserId::to_string));
+    }
     let traits = personality?.traits?;
     let score = |value: Option<i32>| value.and_then(|v| u8::try_from(v).ok());
     let traits = Traits::new([

@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use circle_core::auth::Principal;
 use circle_core::db::{DbPool, StoreError};
+use circle_core::outbox::NewFact;
 use circle_core::paging::Cursor;
 use circle_matching::{Group, MatchConfig, Matching, match_candidates};
+use circle_proto::user::v1 as user;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
@@ -21,6 +23,7 @@ use crate::domain::{
     TribeStatus, UserId, facts,
 };
 use crate::error::Error;
+use crate::query::activities::NewActivity;
 use crate::query::matchmaking::{self as runs, Finished};
 use crate::query::{interests, members, tribes};
 
@@ -32,6 +35,9 @@ const ABANDONED_AFTER: Duration = Duration::from_secs(600);
 pub struct Settings {
     /// The engine's budget per run.
     pub time_limit: Duration,
+    /// How long a declined invitation keeps its decliner apart from the others invited with
+    /// them (zero: not at all).
+    pub decline_memory: Duration,
 }
 
 /// Starts runs; one per service instance, shared by the RPC and the schedule.
@@ -133,10 +139,15 @@ impl Matchmaker {
     async fn inputs(&self) -> Result<Inputs, Error> {
         let listed = self.source.all().await?;
         let candidate_count = listed.len();
-        let people: Vec<Person> = listed.into_iter().filter_map(candidates::person).collect();
+        let mut conn = self.pool.get().await?;
+        let declined = self.declined_with(&mut conn, &listed).await?;
+        let people: Vec<Person> = listed
+            .into_iter()
+            .filter_map(|listed| candidates::person(listed, &declined))
+            .collect();
         let skipped_count = candidate_count - people.len();
         let ids: Vec<UserId> = people.iter().map(|p| p.user_id).collect();
-        let matched = runs::already_matched(&mut *self.pool.get().await?, &ids).await?;
+        let matched = runs::already_matched(&mut conn, &ids).await?;
         let people: Vec<Person> = people
             .into_iter()
             .filter(|p| !matched.contains(&p.user_id))
@@ -147,6 +158,30 @@ impl Matchmaker {
             excluded_count: candidate_count - skipped_count - people.len(),
             people,
         })
+    }
+
+    /// For each listed person who declined a run's invitation within the decline memory, the
+    /// others invited to (or members of) that tribe: the run keeps them apart.
+    async fn declined_with(
+        &self,
+        conn: &mut AsyncPgConnection,
+        listed: &[user::MatchingCandidate],
+    ) -> Result<HashMap<UserId, Vec<UserId>>, Error> {
+        if self.settings.decline_memory.is_zero() {
+            return Ok(HashMap::new());
+        }
+        let since = Utc::now()
+            - chrono::Duration::from_std(self.settings.decline_memory)
+                .unwrap_or(chrono::Duration::MAX);
+        let ids: Vec<UserId> = listed
+            .iter()
+            .filter_map(|c| uuid::Uuid::parse_str(&c.user_id).ok().map(UserId))
+            .collect();
+        let mut apart: HashMap<UserId, Vec<UserId>> = HashMap::new();
+        for (decliner, other) in runs::declined_with(conn, &ids, since).await? {
+            apart.entry(decliner).or_default().push(other);
+        }
+        Ok(apart)
     }
 
     async fn form(&self, id: RunId, clock: Instant) -> Result<Run, Error> {
@@ -171,9 +206,12 @@ impl Matchmaker {
         let categories = candidates::categories(&candidates);
         let mut conn = self.pool.get().await?;
         conn.transaction::<_, Error, _>(async |conn| {
+            let mut told = Told::default();
             for group in &matching.groups {
-                create_group(conn, id, group, &ids, &categories).await?;
+                create_group(conn, id, group, &ids, &categories, &mut told).await?;
             }
+            activity::record_all(conn, &told.activities).await?;
+            facts::OUTBOX.enqueue_all(conn, &told.facts).await?;
             let finished = finished_as_succeeded(&inputs, &matching, clock);
             Ok(runs::finish(conn, id, &finished).await?)
         })
@@ -286,15 +324,24 @@ fn description(group: &Group, interests: &Interests) -> String {
     }
 }
 
+/// The feed entries and facts of a run's tribes, written together at the end of the run: two
+/// statements instead of two per person.
+#[derive(Default)]
+struct Told {
+    activities: Vec<NewActivity>,
+    facts: Vec<NewFact<'static>>,
+}
+
 /// The tribe of one group: FORMING, private, meeting at the group's meeting point, its
-/// interests, each member invited (PENDING) and told so through the outbox, and the group's
-/// score and reasons kept.
+/// interests, each member invited (PENDING), and the group's score and reasons kept; its feed
+/// entries and facts (formed, each invitation) are added to `told`.
 async fn create_group(
     conn: &mut AsyncPgConnection,
     run: RunId,
     group: &Group,
     ids: &HashMap<String, UserId>,
     categories: &HashMap<&str, circle_matching::InterestCategory>,
+    told: &mut Told,
 ) -> Result<(), Error> {
     let interests = group_interests(group, categories);
     let name = tribe_name(&interests);
@@ -318,16 +365,13 @@ async fn create_group(
         .await?
         .ok_or(Error::Store(StoreError::Conflict))?;
     interests::replace(conn, tribe.id, &interests).await?;
-    activity::record(
-        conn,
+    told.activities.push(activity::entry(
         tribe.id,
         None,
         ActivityType::TribeCreated,
         format!("matchmaking formed the tribe {:?}", tribe.name),
         note(&[("run_id", run.to_string())]),
-    )
-    .await?;
-    facts::formed(conn, &tribe).await?;
+    ));
     let invited = group
         .members
         .iter()
@@ -348,18 +392,17 @@ async fn create_group(
         })
         .collect();
     members::insert(conn, &invitations).await?;
-    for user in invited {
-        activity::record(
-            conn,
+    told.activities.extend(invited.iter().map(|user| {
+        activity::entry(
             tribe.id,
             None,
             ActivityType::MemberInvited,
             "matchmaking invited someone".to_owned(),
             note(&[("user_id", user.to_string()), ("run_id", run.to_string())]),
         )
-        .await?;
-        facts::member_invited(conn, &tribe, user, run.0).await?;
-    }
+    }));
+    told.facts
+        .extend(facts::formed_by_run(&tribe, &invited, run.0));
     let reasons = serde_json::to_value(&group.reasons)
         .map_err(|err| Error::Engine(format!("the group's reasons: {err}")))?;
     let size = i16::try_from(group.members.len()).unwrap_or(i16::MAX);
