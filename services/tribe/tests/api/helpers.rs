@@ -41,10 +41,12 @@ pub const LIFECYCLE: Lifecycle = Lifecycle {
     inactive_after: Duration::from_secs(7200),
 };
 
-/// No scheduled runs; each run's engine stops within two seconds.
+/// No scheduled runs; each run's engine stops within two seconds; declines are remembered
+/// for 90 days.
 pub const MATCHMAKING: Matchmaking = Matchmaking {
     interval: None,
     time_limit: Duration::from_secs(2),
+    decline_memory: Duration::from_secs(90 * 24 * 3600),
 };
 
 /// Nobody listens here: facts stay in the outbox, where tests read them.
@@ -126,8 +128,23 @@ impl TestApp {
 
     /// Starts another instance of the service on the same database.
     pub async fn another_instance(&self) -> Instance {
+        self.instance(self.config.matchmaking).await
+    }
+
+    /// Starts another instance on the same database that also runs matchmaking every
+    /// `interval`.
+    pub async fn scheduled_instance(&self, interval: Duration) -> Instance {
+        self.instance(Matchmaking {
+            interval: Some(interval),
+            ..self.config.matchmaking
+        })
+        .await
+    }
+
+    async fn instance(&self, matchmaking: Matchmaking) -> Instance {
         let app = build(Config {
             addr: loopback(),
+            matchmaking,
             ..self.config.clone()
         })
         .await

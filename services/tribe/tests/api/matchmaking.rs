@@ -3,6 +3,7 @@
 //! reasons members may read.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use circle_core::auth::{Principal, Role};
 use circle_proto::tribe::v1::matchmaking_service_client::MatchmakingServiceClient;
@@ -720,4 +721,329 @@ async fn a_thousand_people_in_a_city_are_grouped_in_one_run_within_the_time_limi
         .unwrap()
         .get(0);
     assert_eq!(invited, i64::from(run.placed_count));
+}
+
+/// The first scheduled run that has finished, as (id, status, placed, groups, started by
+/// nobody, started after `released` was released); waits for it up to a minute.
+async fn first_finished_scheduled_run(
+    db: &tokio_postgres::Client,
+    released: Uuid,
+) -> (Uuid, String, i32, i32, bool, bool) {
+    for _ in 0..600 {
+        let row = db
+            .query_opt(
+                "SELECT id, status, placed_count, group_count, started_by IS NULL, \
+                 started_at >= (SELECT finished_at FROM tribes.matchmaking_runs WHERE id = $1) \
+                 FROM tribes.matchmaking_runs WHERE trigger = 'SCHEDULE' AND status <> 'RUNNING' \
+                 ORDER BY started_at LIMIT 1",
+                &[&released],
+            )
+            .await
+            .unwrap();
+        if let Some(row) = row {
+            return (
+                row.get(0),
+                row.get(1),
+                row.get(2),
+                row.get(3),
+                row.get(4),
+                row.get(5),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no scheduled run finished within a minute");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schedule_skips_its_turns_while_a_run_is_going_then_runs_and_forms_groups() {
+    let app = TestApp::spawn().await;
+    let db = app.db.admin_client().await;
+    let going = Uuid::new_v4();
+    db.execute(
+        "INSERT INTO tribes.matchmaking_runs (id, trigger, status) VALUES ($1, 'ADMIN', 'RUNNING')",
+        &[&going],
+    )
+    .await
+    .unwrap();
+    let group = berliners(&app, 5).await;
+    let interval = Duration::from_millis(200);
+    let _scheduled = app.scheduled_instance(interval).await;
+
+    // Turns come while the run is going: each is refused by the one-RUNNING index, skipped and
+    // logged, and leaves no run behind (neither a second RUNNING one nor a FAILED one).
+    tokio::time::sleep(interval * 10).await;
+    let runs: i64 = db
+        .query_one("SELECT count(*) FROM tribes.matchmaking_runs", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(runs, 1, "a skipped turn records no run");
+    assert!(invitations(&app, &group[0]).await.is_empty());
+
+    db.execute(
+        "UPDATE tribes.matchmaking_runs SET status = 'SUCCEEDED', finished_at = now(), \
+         duration_ms = 0 WHERE id = $1",
+        &[&going],
+    )
+    .await
+    .unwrap();
+    let (run_id, status, placed, groups, by_nobody, after_release) =
+        first_finished_scheduled_run(&db, going).await;
+    assert_eq!(status, "SUCCEEDED");
+    assert_eq!((placed, groups), (5, 1));
+    assert!(by_nobody, "the schedule starts runs as nobody");
+    assert!(
+        after_release,
+        "no scheduled run started while the other was going"
+    );
+    for person in &group {
+        let found = invitations(&app, person).await;
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].run_id, run_id.to_string());
+    }
+    let run = get(&app, &admin(), &run_id.to_string())
+        .await
+        .unwrap()
+        .into_inner()
+        .run
+        .unwrap();
+    assert_eq!(run.trigger(), MatchmakingTrigger::Schedule);
+    assert!(run.started_by.is_empty());
+    let failed: i64 = db
+        .query_one(
+            "SELECT count(*) FROM tribes.matchmaking_runs WHERE status = 'FAILED'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(failed, 0);
+}
+
+/// Someone in Paris, `n` hundred metres east of the centre, like [`berliner`] otherwise.
+fn parisian(n: u8) -> Profile {
+    Profile {
+        at: Some((48.85, 2.35 + f64::from(n) * 0.0015)),
+        ..berliner(n)
+    }
+}
+
+/// Four Parisians are matched and all decline (the first, then the others, which frees them
+/// all: nobody is left invited); declines `days_ago` days back; four newcomers join them; the
+/// second run, and the four.
+async fn declined_then_matched_again(days_ago: i32) -> (TestApp, MatchmakingRun, Vec<Principal>) {
+    let app = TestApp::spawn().await;
+    let mut first = Vec::new();
+    for n in 0..4 {
+        first.push(opted_in(&app, &parisian(n)).await);
+    }
+    start(&app, &admin()).await.unwrap();
+    let tribe_id = invitations(&app, &first[0]).await[0]
+        .tribe
+        .clone()
+        .unwrap()
+        .id;
+    for person in &first {
+        decline(&app, person, &tribe_id).await.unwrap();
+    }
+    app.db
+        .admin_client()
+        .await
+        .execute(
+            "UPDATE tribes.tribe_members SET updated_at = now() - make_interval(days => $1) \
+             WHERE status = 'DECLINED'",
+            &[&days_ago],
+        )
+        .await
+        .unwrap();
+    for n in 4..8 {
+        opted_in(&app, &parisian(n)).await;
+    }
+    let run = start(&app, &admin()).await.unwrap();
+    assert_eq!(run.input_count, 8, "{run:?}");
+    (app, run, first)
+}
+
+/// How many of `people` hold a pending invitation, and the tribes they are invited to.
+async fn invited(app: &TestApp, people: &[Principal]) -> (usize, HashSet<String>) {
+    let mut count = 0;
+    let mut tribes = HashSet::new();
+    for person in people {
+        for invitation in invitations(app, person).await {
+            count += 1;
+            tribes.insert(invitation.tribe.unwrap().id);
+        }
+    }
+    (count, tribes)
+}
+
+#[tokio::test]
+async fn who_declined_a_matched_tribe_is_not_grouped_again_with_those_invited_with_them() {
+    let (app, run, first) = declined_then_matched_again(1).await;
+    // Eight people reaching each other can all be placed (one group of eight or two of four),
+    // but only with two of the first four together again (see the next test). Kept apart, a
+    // group holds at most one of them and three newcomers: the one group is the four
+    // newcomers and one of the first four.
+    assert_eq!((run.placed_count, run.group_count), (5, 1), "{run:?}");
+    let (count, tribes) = invited(&app, &first).await;
+    assert_eq!(count, 1, "one of the first four, in a group of newcomers");
+    assert_eq!(tribes.len(), 1);
+}
+
+#[tokio::test]
+async fn declines_older_than_the_decline_memory_no_longer_keep_people_apart() {
+    let (app, run, first) = declined_then_matched_again(91).await;
+    assert_eq!(run.placed_count, 8, "{run:?}");
+    let (count, tribes) = invited(&app, &first).await;
+    assert_eq!(count, 4);
+    assert!(
+        tribes.len() < count,
+        "two of the first four are grouped together again: {tribes:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_acceptances_fill_the_seats_and_turn_the_tribe_active_once() {
+    let app = TestApp::spawn().await;
+    let group = berliners(&app, 6).await;
+    start(&app, &admin()).await.unwrap();
+    let tribe_id = invitations(&app, &group[0]).await[0]
+        .tribe
+        .clone()
+        .unwrap()
+        .id;
+    let tribe_uuid: Uuid = tribe_id.parse().unwrap();
+    let db = app.db.admin_client().await;
+    // Five seats for six invitees.
+    db.execute(
+        "UPDATE tribes.tribes SET max_members = 5 WHERE id = $1",
+        &[&tribe_uuid],
+    )
+    .await
+    .unwrap();
+
+    let mut calls = Vec::new();
+    for person in &group {
+        let mut client = matchmaking(&app);
+        let request = app.call(
+            person,
+            AcceptMatchInvitationRequest {
+                tribe_id: tribe_id.clone(),
+            },
+        );
+        calls.push(tokio::spawn(async move {
+            client.accept_match_invitation(request).await
+        }));
+    }
+    let mut accepted = 0;
+    for call in calls {
+        match call.await.unwrap() {
+            Ok(_) => accepted += 1,
+            Err(status) => {
+                circle_testkit::status::assert_reason(
+                    &status,
+                    Code::FailedPrecondition,
+                    "TRIBE_FULL",
+                );
+            }
+        }
+    }
+    assert_eq!(accepted, 5, "every seat taken, none twice");
+    let row = db
+        .query_one(
+            "SELECT status, member_count, creator_id, \
+             (SELECT count(*) FROM tribes.tribe_members m WHERE m.tribe_id = t.id \
+              AND m.status = 'ACTIVE'), \
+             (SELECT array_agg(user_id) FROM tribes.tribe_members m WHERE m.tribe_id = t.id \
+              AND m.role = 'CREATOR') \
+             FROM tribes.tribes t WHERE id = $1",
+            &[&tribe_uuid],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "ACTIVE");
+    assert_eq!(row.get::<_, i16>(1), 5);
+    assert_eq!(row.get::<_, i64>(3), 5);
+    let creators: Vec<Uuid> = row.get(4);
+    assert_eq!(creators.len(), 1, "one creator: the first to accept");
+    assert_eq!(row.get::<_, Uuid>(2), creators[0]);
+    let topics = app.outbox_topics().await;
+    let active = topics.iter().filter(|t| *t == "tribe.active").count();
+    assert_eq!(active, 1, "{topics:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_invitation_accepted_and_declined_at_once_is_answered_once() {
+    let app = TestApp::spawn().await;
+    let group = berliners(&app, 6).await;
+    start(&app, &admin()).await.unwrap();
+    let tribe_id = invitations(&app, &group[0]).await[0]
+        .tribe
+        .clone()
+        .unwrap()
+        .id;
+    // Two accept first, so the tribe is never left empty (and dissolved) whoever wins below.
+    for person in &group[..2] {
+        accept(&app, person, &tribe_id).await.unwrap();
+    }
+
+    let mut races = Vec::new();
+    for person in &group[2..] {
+        let mut accepting = matchmaking(&app);
+        let mut declining = matchmaking(&app);
+        let acceptance = app.call(
+            person,
+            AcceptMatchInvitationRequest {
+                tribe_id: tribe_id.clone(),
+            },
+        );
+        let refusal = app.call(
+            person,
+            DeclineMatchInvitationRequest {
+                tribe_id: tribe_id.clone(),
+            },
+        );
+        let accepted = tokio::spawn(async move {
+            accepting
+                .accept_match_invitation(acceptance)
+                .await
+                .map(drop)
+        });
+        let declined =
+            tokio::spawn(
+                async move { declining.decline_match_invitation(refusal).await.map(drop) },
+            );
+        races.push((user_id(person), accepted, declined));
+    }
+    let db = app.db.admin_client().await;
+    let mut members = 2;
+    for (person, accepted, declined) in races {
+        let (accepted, declined) = (accepted.await.unwrap(), declined.await.unwrap());
+        let loser = match (&accepted, &declined) {
+            (Ok(()), Err(loser)) | (Err(loser), Ok(())) => loser,
+            _ => panic!("exactly one answer wins: {accepted:?} {declined:?}"),
+        };
+        circle_testkit::status::assert_reason(
+            loser,
+            Code::FailedPrecondition,
+            "NO_MATCH_INVITATION",
+        );
+        let status: String = db
+            .query_one(
+                "SELECT status FROM tribes.tribe_members WHERE tribe_id = $1 AND user_id = $2",
+                &[&tribe_id.parse::<Uuid>().unwrap(), &person],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if accepted.is_ok() {
+            assert_eq!(status, "ACTIVE");
+            members += 1;
+        } else {
+            assert_eq!(status, "DECLINED");
+        }
+    }
+    let tribe = app.get_tribe(&group[0], &tribe_id).await.unwrap();
+    assert_eq!(tribe.member_count, members);
 }
