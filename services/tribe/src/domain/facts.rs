@@ -7,7 +7,7 @@ use circle_proto::tribe::v1 as proto;
 use diesel_async::AsyncPgConnection;
 
 use super::chat::{Message, MessageType};
-use super::{Tribe, TribeStatus, UserId};
+use super::{Tribe, TribeId, TribeStatus, UserId};
 use crate::query::members;
 
 pub const OUTBOX: Outbox = Outbox {
@@ -55,11 +55,16 @@ pub async fn membership_changed(
 
 /// The facts of a tribe a run formed, for [`Outbox::enqueue_all`]: `tribe.formed` (nobody
 /// is ACTIVE yet) and a `tribe.member_invited` for each of `invited`.
-pub fn formed_by_run(tribe: &Tribe, invited: &[UserId], run: uuid::Uuid) -> Vec<NewFact<'static>> {
-    let aggregate_id = tribe.id.to_string();
+pub fn formed_by_run(
+    tribe: TribeId,
+    name: &str,
+    invited: &[UserId],
+    run: uuid::Uuid,
+) -> Vec<NewFact<'static>> {
+    let aggregate_id = tribe.to_string();
     let formed = proto::TribeStatusChanged {
         tribe_id: aggregate_id.clone(),
-        tribe_name: tribe.name.clone(),
+        tribe_name: name.to_owned(),
         status: proto::TribeStatus::from(TribeStatus::Forming).into(),
         member_ids: Vec::new(),
     };
@@ -67,7 +72,7 @@ pub fn formed_by_run(tribe: &Tribe, invited: &[UserId], run: uuid::Uuid) -> Vec<
     facts.extend(invited.iter().map(|user| {
         let invited = proto::MemberInvited {
             tribe_id: aggregate_id.clone(),
-            tribe_name: tribe.name.clone(),
+            tribe_name: name.to_owned(),
             user_id: user.to_string(),
             run_id: run.to_string(),
         };

@@ -39,6 +39,35 @@ pub async fn replace(
     Ok(())
 }
 
+/// The interests of new tribes (which hold none yet), many per statement.
+pub async fn insert_all(
+    conn: &mut AsyncPgConnection,
+    tribes: &[(TribeId, &Interests)],
+) -> QueryResult<()> {
+    // Four parameters a row, under Postgres' 65535 per statement.
+    const ROWS_PER_INSERT: usize = 10_000;
+    let rows: Vec<_> = tribes
+        .iter()
+        .flat_map(|&(tribe, interests)| {
+            interests.as_slice().iter().map(move |interest| {
+                (
+                    tribe_interests::tribe_id.eq(tribe),
+                    tribe_interests::category.eq(interest.category),
+                    tribe_interests::name.eq(&interest.name),
+                    tribe_interests::is_primary.eq(interest.is_primary),
+                )
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        diesel::insert_into(tribe_interests::table)
+            .values(chunk.to_vec())
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Primary interests first, then by category and name.
 pub async fn of(conn: &mut AsyncPgConnection, tribe: TribeId) -> QueryResult<Vec<Interest>> {
     tribe_interests::table

@@ -173,25 +173,31 @@ pub async fn declined_with(
         .await
 }
 
-pub async fn insert_group(
+/// The group a run formed for a tribe.
+#[derive(Insertable)]
+#[diesel(table_name = match_groups, check_for_backend(diesel::pg::Pg))]
+pub struct NewGroup<'a> {
+    pub tribe_id: TribeId,
+    pub run_id: RunId,
+    pub group_size: i16,
+    pub score: f64,
+    pub reasons: &'a serde_json::Value,
+}
+
+/// Many groups per statement.
+pub async fn insert_groups(
     conn: &mut AsyncPgConnection,
-    tribe: TribeId,
-    run: RunId,
-    group_size: i16,
-    score: f64,
-    reasons: &serde_json::Value,
+    groups: &[NewGroup<'_>],
 ) -> QueryResult<()> {
-    diesel::insert_into(match_groups::table)
-        .values((
-            match_groups::tribe_id.eq(tribe),
-            match_groups::run_id.eq(run),
-            match_groups::group_size.eq(group_size),
-            match_groups::score.eq(score),
-            match_groups::reasons.eq(reasons),
-        ))
-        .execute(conn)
-        .await
-        .map(drop)
+    // Five parameters a row, under Postgres' 65535 per statement.
+    const ROWS_PER_INSERT: usize = 10_000;
+    for chunk in groups.chunks(ROWS_PER_INSERT) {
+        diesel::insert_into(match_groups::table)
+            .values(chunk)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The run that formed `tribe`, the group's size, score and reasons; `None` for a tribe

@@ -20,13 +20,17 @@ pub struct NewMember {
     pub invited_by: Option<UserId>,
 }
 
-/// Writes the memberships in one statement.
+/// Writes the memberships, many per statement.
 pub async fn insert(conn: &mut AsyncPgConnection, members: &[NewMember]) -> QueryResult<()> {
-    diesel::insert_into(tribe_members::table)
-        .values(members)
-        .execute(conn)
-        .await
-        .map(drop)
+    // Five parameters a row, under Postgres' 65535 per statement.
+    const ROWS_PER_INSERT: usize = 10_000;
+    for chunk in members.chunks(ROWS_PER_INSERT) {
+        diesel::insert_into(tribe_members::table)
+            .values(chunk)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Writes the membership of `member.user_id`, whatever it was before (someone who left comes

@@ -55,6 +55,20 @@ pub async fn insert(
         .optional()
 }
 
+/// New tribes per INSERT: twelve parameters each, under Postgres' 65535 per statement.
+const ROWS_PER_INSERT: usize = 5_000;
+
+/// New tribes without a request id (so none can conflict), many per statement.
+pub async fn insert_all(conn: &mut AsyncPgConnection, rows: &[NewTribeRow<'_>]) -> QueryResult<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        diesel::insert_into(tribes::table)
+            .values(chunk)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: TribeId) -> QueryResult<Option<Tribe>> {
     tribes::table
         .find(id)

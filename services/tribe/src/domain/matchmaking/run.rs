@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use circle_core::auth::Principal;
-use circle_core::db::{DbPool, StoreError};
+use circle_core::db::DbPool;
 use circle_core::outbox::NewFact;
 use circle_core::paging::Cursor;
 use circle_matching::{Group, MatchConfig, Matching, match_candidates};
@@ -23,7 +23,6 @@ use crate::domain::{
     TribeStatus, UserId, facts,
 };
 use crate::error::Error;
-use crate::query::activities::NewActivity;
 use crate::query::matchmaking::{self as runs, Finished};
 use crate::query::{interests, members, tribes};
 
@@ -204,14 +203,14 @@ impl Matchmaker {
         .await
         .map_err(|err| Error::Engine(err.to_string()))?;
         let categories = candidates::categories(&candidates);
+        let planned = matching
+            .groups
+            .iter()
+            .map(|group| plan(group, &ids, &categories))
+            .collect::<Result<Vec<_>, Error>>()?;
         let mut conn = self.pool.get().await?;
         conn.transaction::<_, Error, _>(async |conn| {
-            let mut told = Told::default();
-            for group in &matching.groups {
-                create_group(conn, id, group, &ids, &categories, &mut told).await?;
-            }
-            activity::record_all(conn, &told.activities).await?;
-            facts::OUTBOX.enqueue_all(conn, &told.facts).await?;
+            write_groups(conn, id, &planned).await?;
             let finished = finished_as_succeeded(&inputs, &matching, clock);
             Ok(runs::finish(conn, id, &finished).await?)
         })
@@ -324,54 +323,26 @@ fn description(group: &Group, interests: &Interests) -> String {
     }
 }
 
-/// The feed entries and facts of a run's tribes, written together at the end of the run: two
-/// statements instead of two per person.
-#[derive(Default)]
-struct Told {
-    activities: Vec<NewActivity>,
-    facts: Vec<NewFact<'static>>,
+/// A group's tribe as the run writes it.
+struct Planned {
+    id: TribeId,
+    name: String,
+    description: String,
+    interests: Interests,
+    meeting_point: Option<GeoPoint>,
+    invited: Vec<UserId>,
+    score: f64,
+    reasons: serde_json::Value,
 }
 
-/// The tribe of one group: FORMING, private, meeting at the group's meeting point, its
-/// interests, each member invited (PENDING), and the group's score and reasons kept; its feed
-/// entries and facts (formed, each invitation) are added to `told`.
-async fn create_group(
-    conn: &mut AsyncPgConnection,
-    run: RunId,
+/// The tribe of one group: FORMING, private, meeting at the group's meeting point, with the
+/// group's shared interests, each member to invite, and the group's score and reasons.
+fn plan(
     group: &Group,
     ids: &HashMap<String, UserId>,
     categories: &HashMap<&str, circle_matching::InterestCategory>,
-    told: &mut Told,
-) -> Result<(), Error> {
+) -> Result<Planned, Error> {
     let interests = group_interests(group, categories);
-    let name = tribe_name(&interests);
-    let description = description(group, &interests);
-    let meeting_point = GeoPoint::new(group.meeting_point.lat, group.meeting_point.lng).ok();
-    let row = tribes::NewTribeRow {
-        id: TribeId::generate(),
-        name: &name,
-        description: &description,
-        status: TribeStatus::Forming,
-        privacy: TribePrivacy::Private,
-        max_members: MaxMembers::DEFAULT,
-        creator_id: MATCHMAKER,
-        request_id: None,
-        location_name: "",
-        latitude: meeting_point.map(|at| at.latitude),
-        longitude: meeting_point.map(|at| at.longitude),
-        member_count: 0,
-    };
-    let tribe = tribes::insert(conn, &row)
-        .await?
-        .ok_or(Error::Store(StoreError::Conflict))?;
-    interests::replace(conn, tribe.id, &interests).await?;
-    told.activities.push(activity::entry(
-        tribe.id,
-        None,
-        ActivityType::TribeCreated,
-        format!("matchmaking formed the tribe {:?}", tribe.name),
-        note(&[("run_id", run.to_string())]),
-    ));
     let invited = group
         .members
         .iter()
@@ -381,32 +352,103 @@ async fn create_group(
             })
         })
         .collect::<Result<Vec<UserId>, Error>>()?;
-    let invitations: Vec<_> = invited
+    let reasons = serde_json::to_value(&group.reasons)
+        .map_err(|err| Error::Engine(format!("the group's reasons: {err}")))?;
+    Ok(Planned {
+        id: TribeId::generate(),
+        name: tribe_name(&interests),
+        description: description(group, &interests),
+        meeting_point: GeoPoint::new(group.meeting_point.lat, group.meeting_point.lng).ok(),
+        interests,
+        invited,
+        score: group.score,
+        reasons,
+    })
+}
+
+/// Writes the run's tribes with their interests, PENDING invitations (invited by
+/// [`MATCHMAKER`]), groups, feed entries and facts (formed, each invitation): one INSERT per
+/// table for the whole run, not statements per group or person.
+async fn write_groups(
+    conn: &mut AsyncPgConnection,
+    run: RunId,
+    planned: &[Planned],
+) -> Result<(), Error> {
+    let rows: Vec<_> = planned
         .iter()
-        .map(|&user| members::NewMember {
-            tribe_id: tribe.id,
-            user_id: user,
-            role: MemberRole::Member,
-            status: MembershipStatus::Pending,
-            invited_by: Some(MATCHMAKER),
+        .map(|tribe| tribes::NewTribeRow {
+            id: tribe.id,
+            name: &tribe.name,
+            description: &tribe.description,
+            status: TribeStatus::Forming,
+            privacy: TribePrivacy::Private,
+            max_members: MaxMembers::DEFAULT,
+            creator_id: MATCHMAKER,
+            request_id: None,
+            location_name: "",
+            latitude: tribe.meeting_point.map(|at| at.latitude),
+            longitude: tribe.meeting_point.map(|at| at.longitude),
+            member_count: 0,
+        })
+        .collect();
+    tribes::insert_all(conn, &rows).await?;
+    let tribe_interests: Vec<_> = planned
+        .iter()
+        .map(|tribe| (tribe.id, &tribe.interests))
+        .collect();
+    interests::insert_all(conn, &tribe_interests).await?;
+    let invitations: Vec<_> = planned
+        .iter()
+        .flat_map(|tribe| {
+            tribe.invited.iter().map(|&user| members::NewMember {
+                tribe_id: tribe.id,
+                user_id: user,
+                role: MemberRole::Member,
+                status: MembershipStatus::Pending,
+                invited_by: Some(MATCHMAKER),
+            })
         })
         .collect();
     members::insert(conn, &invitations).await?;
-    told.activities.extend(invited.iter().map(|user| {
-        activity::entry(
+    let groups: Vec<_> = planned
+        .iter()
+        .map(|tribe| runs::NewGroup {
+            tribe_id: tribe.id,
+            run_id: run,
+            group_size: i16::try_from(tribe.invited.len()).unwrap_or(i16::MAX),
+            score: tribe.score,
+            reasons: &tribe.reasons,
+        })
+        .collect();
+    runs::insert_groups(conn, &groups).await?;
+    let mut feed = Vec::with_capacity(planned.len() + invitations.len());
+    let mut told: Vec<NewFact> = Vec::with_capacity(planned.len() + invitations.len());
+    for tribe in planned {
+        feed.push(activity::entry(
             tribe.id,
             None,
-            ActivityType::MemberInvited,
-            "matchmaking invited someone".to_owned(),
-            note(&[("user_id", user.to_string()), ("run_id", run.to_string())]),
-        )
-    }));
-    told.facts
-        .extend(facts::formed_by_run(&tribe, &invited, run.0));
-    let reasons = serde_json::to_value(&group.reasons)
-        .map_err(|err| Error::Engine(format!("the group's reasons: {err}")))?;
-    let size = i16::try_from(group.members.len()).unwrap_or(i16::MAX);
-    runs::insert_group(conn, tribe.id, run, size, group.score, &reasons).await?;
+            ActivityType::TribeCreated,
+            format!("matchmaking formed the tribe {:?}", tribe.name),
+            note(&[("run_id", run.to_string())]),
+        ));
+        feed.extend(tribe.invited.iter().map(|user| {
+            activity::entry(
+                tribe.id,
+                None,
+                ActivityType::MemberInvited,
+                "matchmaking invited someone".to_owned(),
+                note(&[("user_id", user.to_string()), ("run_id", run.to_string())]),
+            )
+        }));
+        told.extend(facts::formed_by_run(
+            tribe.id,
+            &tribe.name,
+            &tribe.invited,
+            run.0,
+        ));
+    }
+    activity::record_all(conn, &feed).await?;
+    facts::OUTBOX.enqueue_all(conn, &told).await?;
     Ok(())
 }
 
