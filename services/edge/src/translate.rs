@@ -57,7 +57,7 @@ pub fn inbox_notification(notification: notification::Notification) -> edge::Inb
     let notification::Notification {
         id,
         user_id: _,
-        r#type: _,
+        r#type,
         title,
         body,
         create_time,
@@ -69,6 +69,23 @@ pub fn inbox_notification(notification: notification::Notification) -> edge::Inb
         body,
         create_time,
         read_time,
+        r#type: notification_type(r#type).into(),
+    }
+}
+
+/// A type the notification service does not know yet (a newer contract) shows as unspecified.
+fn notification_type(kind: i32) -> edge::NotificationType {
+    use edge::NotificationType as Out;
+    use notification::NotificationType as In;
+    match In::try_from(kind) {
+        Ok(In::Unspecified) | Err(_) => Out::Unspecified,
+        Ok(In::EmailVerification) => Out::EmailVerification,
+        Ok(In::TribeInvitation) => Out::TribeInvitation,
+        Ok(In::TribeActive) => Out::TribeActive,
+        Ok(In::TribeAtRisk) => Out::TribeAtRisk,
+        Ok(In::TribeDissolved) => Out::TribeDissolved,
+        Ok(In::TribeRemoved) => Out::TribeRemoved,
+        Ok(In::AchievementAwarded) => Out::AchievementAwarded,
     }
 }
 
@@ -180,8 +197,30 @@ mod tests {
                 body: "Your code is 123456".into(),
                 create_time: at(10),
                 read_time: None,
+                r#type: edge::NotificationType::EmailVerification as i32,
             }
         );
+    }
+
+    #[test]
+    fn every_notification_type_keeps_its_meaning_and_unknown_ones_are_unspecified() {
+        use notification::NotificationType as In;
+        for kind in [
+            In::EmailVerification,
+            In::TribeInvitation,
+            In::TribeActive,
+            In::TribeAtRisk,
+            In::TribeDissolved,
+            In::TribeRemoved,
+            In::AchievementAwarded,
+        ] {
+            assert_eq!(
+                notification_type(kind as i32).as_str_name(),
+                kind.as_str_name(),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(notification_type(999), edge::NotificationType::Unspecified);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The inbox: applying facts as notifications (once each), and reading a person's inbox.
+//! The inbox: applying facts as notifications (once each), erasing a person's, and reading a
+//! person's inbox.
 
 use chrono::{DateTime, Utc};
 use circle_core::outbox::record_processed;
@@ -10,6 +11,7 @@ use crate::error::Error;
 use crate::facts::{Envelope, Payload};
 use crate::model::{Channel, DeliveryStatus, NotificationType};
 use crate::store::deliveries::{self, NewDelivery};
+use crate::store::erasures;
 use crate::store::notifications::{self, NewNotification};
 use crate::templates::{self, Draft, Route};
 
@@ -22,8 +24,9 @@ pub enum Applied {
     Now { pending_emails: Vec<Uuid> },
 }
 
-/// Applies `payload` of the fact in `envelope` once: records it as processed and writes its
-/// notification with one delivery per channel, all in one transaction.
+/// Applies `payload` of the fact in `envelope` once, in one transaction that records it as
+/// processed and either writes its notifications (one delivery per channel each; none for a
+/// person erased before) or erases the person.
 pub async fn apply(
     conn: &mut AsyncPgConnection,
     envelope: &Envelope,
@@ -33,11 +36,40 @@ pub async fn apply(
         if !record_processed(conn, envelope.id, &envelope.topic, &envelope.producer).await? {
             return Ok(Applied::Before);
         }
-        let draft = templates::draft(envelope.id, payload);
-        let pending_emails = create(conn, &draft, Utc::now()).await?;
+        let notice = match payload {
+            Payload::Notice(notice) => notice,
+            Payload::UserErased { user_id } => {
+                erase(conn, user_id).await?;
+                return Ok(Applied::Now {
+                    pending_emails: Vec::new(),
+                });
+            }
+        };
+        let mut drafts = templates::drafts(envelope.id, notice);
+        drafts.sort_by_key(|draft| draft.user_id);
+        let now = Utc::now();
+        let mut pending_emails = Vec::new();
+        for draft in &drafts {
+            erasures::lock_shared(conn, draft.user_id).await?;
+            if erasures::is_erased(conn, draft.user_id).await? {
+                tracing::info!(user_id = %draft.user_id, "no notification for an erased person");
+                continue;
+            }
+            pending_emails.extend(create(conn, draft, now).await?);
+        }
         Ok(Applied::Now { pending_emails })
     })
     .await
+}
+
+/// Deletes everything kept about `user_id` (notifications and their deliveries) and remembers
+/// the person as erased, so that facts about them arriving later write nothing.
+async fn erase(conn: &mut AsyncPgConnection, user_id: Uuid) -> Result<(), Error> {
+    erasures::lock_exclusive(conn, user_id).await?;
+    erasures::insert(conn, user_id).await?;
+    let deleted = notifications::delete_for_user(conn, user_id).await?;
+    tracing::info!(%user_id, deleted, "erased a person's notifications");
+    Ok(())
 }
 
 /// Writes `draft` and its deliveries; in-app counts as delivered at once. Returns the ids of

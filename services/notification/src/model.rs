@@ -4,21 +4,40 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NotificationType {
     EmailVerification,
+    TribeInvitation,
+    TribeActive,
+    TribeAtRisk,
+    TribeDissolved,
+    TribeRemoved,
+    AchievementAwarded,
 }
 
 impl NotificationType {
+    pub const ALL: [NotificationType; 7] = [
+        NotificationType::EmailVerification,
+        NotificationType::TribeInvitation,
+        NotificationType::TribeActive,
+        NotificationType::TribeAtRisk,
+        NotificationType::TribeDissolved,
+        NotificationType::TribeRemoved,
+        NotificationType::AchievementAwarded,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             NotificationType::EmailVerification => "EMAIL_VERIFICATION",
+            NotificationType::TribeInvitation => "TRIBE_INVITATION",
+            NotificationType::TribeActive => "TRIBE_ACTIVE",
+            NotificationType::TribeAtRisk => "TRIBE_AT_RISK",
+            NotificationType::TribeDissolved => "TRIBE_DISSOLVED",
+            NotificationType::TribeRemoved => "TRIBE_REMOVED",
+            NotificationType::AchievementAwarded => "ACHIEVEMENT_AWARDED",
         }
     }
 
     /// `None` for a type written by a newer version of the service.
     pub fn parse(value: &str) -> Option<NotificationType> {
-        match value {
-            "EMAIL_VERIFICATION" => Some(NotificationType::EmailVerification),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
 }
 
@@ -62,8 +81,9 @@ mod tests {
 
     #[test]
     fn notification_types_round_trip() {
-        let kind = NotificationType::EmailVerification;
-        assert_eq!(NotificationType::parse(kind.as_str()), Some(kind));
+        for kind in NotificationType::ALL {
+            assert_eq!(NotificationType::parse(kind.as_str()), Some(kind));
+        }
         assert_eq!(NotificationType::parse("SOMETHING_NEWER"), None);
     }
 }

@@ -16,6 +16,13 @@ pub mod notifications {
     }
 
     diesel::table! {
+        notifications.erased_users (user_id) {
+            user_id -> Uuid,
+            erased_at -> Timestamptz,
+        }
+    }
+
+    diesel::table! {
         notifications.notifications (id) {
             id -> Uuid,
             user_id -> Uuid,
@@ -32,5 +39,5 @@ pub mod notifications {
 
     diesel::joinable!(deliveries -> notifications (notification_id));
 
-    diesel::allow_tables_to_appear_in_same_query!(deliveries, notifications,);
+    diesel::allow_tables_to_appear_in_same_query!(deliveries, erased_users, notifications,);
 }

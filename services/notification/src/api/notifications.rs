@@ -100,6 +100,12 @@ fn to_proto(notification: inbox::Notification) -> pb::Notification {
     } = notification;
     let kind = match kind {
         Some(NotificationType::EmailVerification) => pb::NotificationType::EmailVerification,
+        Some(NotificationType::TribeInvitation) => pb::NotificationType::TribeInvitation,
+        Some(NotificationType::TribeActive) => pb::NotificationType::TribeActive,
+        Some(NotificationType::TribeAtRisk) => pb::NotificationType::TribeAtRisk,
+        Some(NotificationType::TribeDissolved) => pb::NotificationType::TribeDissolved,
+        Some(NotificationType::TribeRemoved) => pb::NotificationType::TribeRemoved,
+        Some(NotificationType::AchievementAwarded) => pb::NotificationType::AchievementAwarded,
         None => pb::NotificationType::Unspecified,
     };
     pb::Notification {

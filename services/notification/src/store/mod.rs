@@ -2,4 +2,5 @@
 //! them in transactions.
 
 pub mod deliveries;
+pub mod erasures;
 pub mod notifications;

@@ -75,3 +75,10 @@ pub async fn page(
         .load(conn)
         .await
 }
+
+/// Deletes all of `user_id`'s notifications (their deliveries go with them); returns how many.
+pub async fn delete_for_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<usize> {
+    diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id)))
+        .execute(conn)
+        .await
+}

@@ -3,15 +3,28 @@
 //! A fact names its producer, which must be the calling service, and its topic; a topic this
 //! service does not know is not an error (producers may add topics before consumers use them).
 
-use chrono::{DateTime, Utc};
+mod tribe;
+mod user;
+
 use circle_core::error::{invalid_argument, permission_denied};
 use circle_proto::common::v1::Fact;
-use circle_proto::user::v1::VerificationCodeIssued;
+use circle_proto::tribe::v1::{MemberInvited, MembershipChanged, TribeStatusChanged};
+use circle_proto::user::v1::{AchievementAwarded, UserErased, VerificationCodeIssued};
 use prost::Message;
 use tonic::Status;
 use uuid::Uuid;
 
+pub use tribe::{Invitation, Removal, TribeNews, TribeStatus};
+pub use user::{Achievement, VerificationCode};
+
 pub const VERIFICATION_CODE_ISSUED: &str = "user.verification_code_issued";
+pub const ACHIEVEMENT_AWARDED: &str = "user.achievement_awarded";
+pub const USER_ERASED: &str = "user.erased";
+pub const MEMBER_INVITED: &str = "tribe.member_invited";
+pub const MEMBER_REMOVED: &str = "tribe.member_removed";
+pub const TRIBE_ACTIVE: &str = "tribe.active";
+pub const TRIBE_AT_RISK: &str = "tribe.at_risk";
+pub const TRIBE_DISSOLVED: &str = "tribe.dissolved";
 
 /// What identifies a delivered fact, whatever its topic.
 #[derive(Clone, Debug)]
@@ -31,16 +44,20 @@ pub struct DeliveredFact {
 /// The facts this service acts on.
 #[derive(Debug)]
 pub enum Payload {
-    VerificationCodeIssued(VerificationCode),
+    /// Something to tell people.
+    Notice(Notice),
+    /// The person asked to be forgotten.
+    UserErased { user_id: Uuid },
 }
 
-/// A code the user service issued to prove that a person owns an email address.
-#[derive(Clone, Debug)]
-pub struct VerificationCode {
-    pub user_id: Uuid,
-    pub email: EmailAddress,
-    pub code: String,
-    pub expires_at: DateTime<Utc>,
+/// The facts that become notifications.
+#[derive(Debug)]
+pub enum Notice {
+    VerificationCodeIssued(VerificationCode),
+    AchievementAwarded(Achievement),
+    MemberInvited(Invitation),
+    MemberRemoved(Removal),
+    TribeStatusChanged(TribeNews),
 }
 
 /// An address that is safe to put in a mail header: one line, one `@`, both sides non-empty.
@@ -98,17 +115,54 @@ impl TryFrom<Option<Fact>> for DeliveredFact {
 impl DeliveredFact {
     /// The payload of a known topic; `None` for a topic this service does not act on.
     pub fn decode(&self) -> Result<Option<Payload>, Status> {
-        match self.envelope.topic.as_str() {
+        let notice = match self.envelope.topic.as_str() {
             VERIFICATION_CODE_ISSUED => {
                 self.require_producer("user")?;
-                let message =
-                    VerificationCodeIssued::decode(self.payload.as_slice()).map_err(|_| {
-                        invalid_argument("fact.payload", "is not a VerificationCodeIssued")
-                    })?;
-                Ok(Some(Payload::VerificationCodeIssued(message.try_into()?)))
+                let message: VerificationCodeIssued = self.message("VerificationCodeIssued")?;
+                Notice::VerificationCodeIssued(message.try_into()?)
             }
-            _ => Ok(None),
-        }
+            ACHIEVEMENT_AWARDED => {
+                self.require_producer("user")?;
+                let message: AchievementAwarded = self.message("AchievementAwarded")?;
+                Notice::AchievementAwarded(message.try_into()?)
+            }
+            USER_ERASED => {
+                self.require_producer("user")?;
+                let UserErased {
+                    user_id,
+                    erase_time: _,
+                } = self.message("UserErased")?;
+                let user_id = circle_core::wire::uuid("fact.payload.user_id", &user_id)?;
+                return Ok(Some(Payload::UserErased { user_id }));
+            }
+            MEMBER_INVITED => {
+                self.require_producer("tribe")?;
+                let message: MemberInvited = self.message("MemberInvited")?;
+                Notice::MemberInvited(message.try_into()?)
+            }
+            MEMBER_REMOVED => {
+                self.require_producer("tribe")?;
+                let message: MembershipChanged = self.message("MembershipChanged")?;
+                Notice::MemberRemoved(message.try_into()?)
+            }
+            topic @ (TRIBE_ACTIVE | TRIBE_AT_RISK | TRIBE_DISSOLVED) => {
+                self.require_producer("tribe")?;
+                let status = match topic {
+                    TRIBE_ACTIVE => TribeStatus::Active,
+                    TRIBE_AT_RISK => TribeStatus::AtRisk,
+                    _ => TribeStatus::Dissolved,
+                };
+                let message: TribeStatusChanged = self.message("TribeStatusChanged")?;
+                Notice::TribeStatusChanged(TribeNews::parse(status, message)?)
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(Payload::Notice(notice)))
+    }
+
+    fn message<M: Message + Default>(&self, name: &str) -> Result<M, Status> {
+        M::decode(self.payload.as_slice())
+            .map_err(|_| invalid_argument("fact.payload", format!("is not a {name}")))
     }
 
     fn require_producer(&self, owner: &str) -> Result<(), Status> {
@@ -125,36 +179,16 @@ impl DeliveredFact {
     }
 }
 
-impl TryFrom<VerificationCodeIssued> for VerificationCode {
-    type Error = Status;
-
-    fn try_from(message: VerificationCodeIssued) -> Result<Self, Status> {
-        let VerificationCodeIssued {
-            user_id,
-            email,
-            code,
-            expire_time,
-        } = message;
-        let user_id = circle_core::wire::uuid("fact.payload.user_id", &user_id)?;
-        let email = EmailAddress::parse(&email)
-            .ok_or_else(|| invalid_argument("fact.payload.email", "must be an email address"))?;
-        if code.is_empty() || code.len() > 64 || code.chars().any(char::is_control) {
-            return Err(invalid_argument(
-                "fact.payload.code",
-                "must be 1 to 64 printable characters",
-            ));
-        }
-        let expire_time = expire_time
-            .ok_or_else(|| invalid_argument("fact.payload.expire_time", "is required"))?;
-        let expires_at =
-            circle_core::wire::from_timestamp("fact.payload.expire_time", &expire_time)?;
-        Ok(VerificationCode {
-            user_id,
-            email,
-            code,
-            expires_at,
-        })
+/// A required single-line text of the payload (a name shown to the person), at most `max` characters.
+fn text(field: &str, value: String, max: usize) -> Result<String, Status> {
+    if value.trim().is_empty() || value.chars().count() > max || value.chars().any(char::is_control)
+    {
+        return Err(invalid_argument(
+            field,
+            format!("must be 1 to {max} printable characters"),
+        ));
     }
+    Ok(value)
 }
 
 #[cfg(test)]
