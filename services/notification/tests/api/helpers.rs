@@ -6,7 +6,10 @@ use circle_core::auth::{IdentityKey, Principal};
 use circle_proto::common::v1::fact_consumer_service_client::FactConsumerServiceClient;
 use circle_proto::common::v1::{DeliverFactRequest, DeliverFactResponse, Fact};
 use circle_proto::notification::v1::notification_service_client::NotificationServiceClient;
-use circle_proto::notification::v1::{ListNotificationsRequest, ListNotificationsResponse};
+use circle_proto::notification::v1::{
+    ListNotificationsRequest, ListNotificationsResponse, NotificationType,
+};
+use circle_proto::tribe::v1::MemberInvited;
 use circle_proto::user::v1::VerificationCodeIssued;
 use circle_testkit::server::RunningServer;
 use circle_testkit::{ServiceSchema, TestDatabase};
@@ -21,6 +24,7 @@ pub use circle_testkit::status::assert_invalid_argument;
 
 pub const IDENTITY_SECRET: &str = "notification-tests-internal-identity-secret";
 pub const VERIFICATION_TOPIC: &str = "user.verification_code_issued";
+pub const INVITED_TOPIC: &str = "tribe.member_invited";
 
 /// The notification service's part of a test database.
 pub const NOTIFICATION_SCHEMA: ServiceSchema = ServiceSchema {
@@ -164,6 +168,21 @@ impl TestApp {
             .expect("running a test query")
     }
 
+    /// Delivers `fact` as the tribe service's outbox relay does.
+    pub async fn deliver_from_tribe(&self, fact: Fact) -> Result<DeliverFactResponse, Status> {
+        self.deliver_as(&service("tribe"), fact).await
+    }
+
+    /// The types of the person's notifications, newest first.
+    pub async fn types_in_inbox_of(&self, user_id: Uuid) -> Vec<NotificationType> {
+        self.inbox_of(user_id)
+            .await
+            .notifications
+            .iter()
+            .map(|notification| notification.r#type())
+            .collect()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         self.query(&format!("SELECT count(*) FROM notifications.{table}"))
             .await[0]
@@ -187,14 +206,38 @@ pub fn verification_payload(
 
 /// A fact as the user service's outbox relay sends it.
 pub fn fact(topic: &str, aggregate_id: Uuid, payload: Vec<u8>) -> Fact {
+    produced_by("user", topic, aggregate_id, payload)
+}
+
+/// A fact as `producer`'s outbox relay sends it.
+pub fn produced_by(producer: &str, topic: &str, aggregate_id: Uuid, payload: Vec<u8>) -> Fact {
     Fact {
         id: Uuid::now_v7().to_string(),
         topic: topic.to_owned(),
         aggregate_id: aggregate_id.to_string(),
         payload,
         occur_time: Some(circle_core::wire::timestamp(Utc::now())),
-        producer: "user".to_owned(),
+        producer: producer.to_owned(),
     }
+}
+
+/// A fact of the tribe service about `tribe_id`.
+pub fn tribe_fact(topic: &str, tribe_id: Uuid, payload: impl Message) -> Fact {
+    produced_by("tribe", topic, tribe_id, payload.encode_to_vec())
+}
+
+/// The fact that a matchmaking run invited `user_id` to the tribe "Trail Walkers".
+pub fn invitation_fact(user_id: Uuid, tribe_id: Uuid) -> Fact {
+    tribe_fact(
+        INVITED_TOPIC,
+        tribe_id,
+        MemberInvited {
+            tribe_id: tribe_id.to_string(),
+            tribe_name: "Trail Walkers".to_owned(),
+            user_id: user_id.to_string(),
+            run_id: Uuid::new_v4().to_string(),
+        },
+    )
 }
 
 /// A verification code issued to `user_id`, valid for 15 minutes.

@@ -5,3 +5,5 @@ mod email_retry;
 mod helpers;
 mod list_notifications;
 mod migrations;
+mod tribe_facts;
+mod user_facts;
