@@ -14,6 +14,7 @@ mod interests;
 mod internal_metrics;
 mod matchmaking;
 mod moderation;
+mod notifications;
 mod outbox;
 mod personality;
 mod privacy;

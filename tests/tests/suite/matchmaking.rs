@@ -25,7 +25,7 @@ fn matchmaking(suite: &Suite) -> MatchmakingServiceClient<Channel> {
 }
 
 /// `person` promoted to admin, with a fresh login whose token carries the role.
-async fn admin(suite: &Suite, person: &SignedIn) -> SignedIn {
+pub(crate) async fn admin(suite: &Suite, person: &SignedIn) -> SignedIn {
     suite.make_admin(person).await;
     let login = suite
         .edge()
@@ -45,7 +45,7 @@ async fn admin(suite: &Suite, person: &SignedIn) -> SignedIn {
 
 /// Sets what matching needs through the edge: personality, interests, position, travel
 /// distance, and the opt-in.
-async fn opt_in(suite: &Suite, person: &SignedIn, n: i32, interest_ids: &[String]) {
+pub(crate) async fn opt_in(suite: &Suite, person: &SignedIn, n: i32, interest_ids: &[String]) {
     PersonalityServiceClient::new(suite.channel("edge"))
         .create_personality_assessment(person.call(edge::CreatePersonalityAssessmentRequest {
             traits: Some(edge::PersonalityTraits {
@@ -99,7 +99,7 @@ async fn opt_in(suite: &Suite, person: &SignedIn, n: i32, interest_ids: &[String
         .expect("the matching profile");
 }
 
-async fn invitations(suite: &Suite, person: &SignedIn) -> Vec<edge::MatchInvitation> {
+pub(crate) async fn invitations(suite: &Suite, person: &SignedIn) -> Vec<edge::MatchInvitation> {
     matchmaking(suite)
         .list_match_invitations(person.call(edge::ListMatchInvitationsRequest::default()))
         .await
