@@ -277,7 +277,8 @@ async fn malformed_tribe_facts_are_refused_naming_the_field() {
         tribe_fact(INVITED_TOPIC, tribe, payload)
     };
 
-    let cases: [(fn(&mut MemberInvited), &str); 5] = [
+    type Change = fn(&mut MemberInvited);
+    let cases: [(Change, &str); 5] = [
         (|p| p.user_id = "someone".into(), "fact.payload.user_id"),
         (|p| p.user_id = String::new(), "fact.payload.user_id"),
         (|p| p.tribe_id = "a tribe".into(), "fact.payload.tribe_id"),
