@@ -2,49 +2,54 @@
 //! 10k and 100k people, beside a random feasible grouping and a simple greedy one.
 //!
 //! For each size it prints, per algorithm: feasibility (checked independently by
-//! `circle_matching::verify`), people placed, mean group score, objective and time; then the
-//! ratio of the objectives, how many of the unplaced people could have formed a group on their
-//! own, whether a second run with the same seed gives the identical result, the time of the
-//! tool's whole path (parse, match, render), and for 1k and 10k what an
-//! extended search (ten times the time, twice the neighbourhoods, ruin and recreate) still finds.
+//! `circle_matching::verify`), people placed, mean group score, objective and time; then when
+//! the engine's phases ended and the CPU time it used, the ratio of the objectives, how many of
+//! the unplaced people one move (join, new group, swap) could place (checked independently by
+//! `circle_matching::augmenting_moves`) and how many could have formed a group on their own,
+//! whether a second run with the same seed gives the identical result, the time of the tool's
+//! whole path (parse, match, render), and for 1k and 10k what an extended search (ten times the
+//! time up to a minute, twice the neighbourhoods, ruin and recreate) still finds.
 //!
-//! `cargo bench -p circle-matching --bench matching -- 1000 10000` runs chosen sizes only.
+//! `cargo bench -p circle-matching --bench matching -- 1000 10000` runs chosen sizes only;
+//! `--extended` runs the extended search at every size (about a minute more for 100k).
 
 mod baselines;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use circle_matching::feasibility::{MIN_GROUP, feasible_group_exists};
 use circle_matching::generate::realistic_population;
 use circle_matching::{
-    Candidate, Group, MatchConfig, Matching, Population, evaluate, improve, match_candidates,
-    parse_candidates, render, verify, verify_groups,
+    Augmentation, Candidate, Group, MatchConfig, Matching, Population, Progress, augmenting_moves,
+    evaluate, improve, match_candidates, parse_candidates, render, verify, verify_groups,
 };
 use serde_json::json;
 
 const SEED: u64 = 42;
 /// The target for 100k people.
 const TIME_LIMIT: Duration = Duration::from_secs(10);
-/// Sizes whose result gets the extended search.
+/// Sizes whose result gets the extended search unless `--extended` asks for every size.
 const EXTENDED_UP_TO: usize = 10_000;
+/// The longest extended search.
+const EXTENDED_LIMIT: Duration = Duration::from_secs(60);
 
 fn main() {
-    let mut sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|arg| arg.parse().ok())
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let extended_always = args.iter().any(|arg| arg == "--extended");
+    let mut sizes: Vec<usize> = args.iter().filter_map(|arg| arg.parse().ok()).collect();
     if sizes.is_empty() {
         sizes = vec![1_000, 10_000, 100_000];
     }
     let threads = MatchConfig::default().threads;
     println!("circle-match benchmark: seed {SEED}, {threads} threads, time limit {TIME_LIMIT:?}");
     for size in sizes {
-        bench_size(size);
+        bench_size(size, extended_always);
     }
 }
 
-fn bench_size(size: usize) {
+fn bench_size(size: usize, extended_always: bool) {
     let candidates = realistic_population(size, SEED);
     println!("\n== {size} people ==");
     println!(
@@ -56,9 +61,17 @@ fn bench_size(size: usize) {
         time_limit: TIME_LIMIT,
         ..MatchConfig::default()
     };
+    let events: Mutex<Vec<(Duration, Progress)>> = Mutex::new(Vec::new());
+    let cpu_before = cpu_time();
     let started = Instant::now();
-    let ours = match_candidates(&candidates, &config, &|_| {});
+    let ours = match_candidates(&candidates, &config, &|event| {
+        let at = started.elapsed();
+        events.lock().expect("events lock").push((at, event));
+    });
     let our_time = started.elapsed();
+    let cpu = cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     let violations = verify(&candidates, &ours);
     let our_objective = row(
         "circle-match",
@@ -67,6 +80,7 @@ fn bench_size(size: usize) {
         violations.len(),
         our_time,
     );
+    let events = events.into_inner().expect("events lock");
 
     let started = Instant::now();
     let random = baselines::random_grouping(&candidates, SEED);
@@ -97,6 +111,7 @@ fn bench_size(size: usize) {
         our_objective / random_objective,
         our_objective / greedy_objective
     );
+    phases(&events, our_time, cpu);
     unplaced_report(&candidates, &ours);
     let again = match_candidates(&candidates, &config, &|_| {});
     println!(
@@ -108,7 +123,7 @@ fn bench_size(size: usize) {
         }
     );
     tool_path(&candidates, &config);
-    if size <= EXTENDED_UP_TO {
+    if size <= EXTENDED_UP_TO || extended_always {
         extended_search(&candidates, &ours, our_time);
     }
 }
@@ -140,9 +155,64 @@ fn row(
     evaluation.objective
 }
 
-/// Why people were left out, and how many of them could form some group on their own (ignoring
-/// everyone else's placement): an upper bound on the people a better grouping could add.
+/// When the engine's phases ended (the slices and the search of the largest region), and the
+/// CPU time of the whole call.
+fn phases(events: &[(Duration, Progress)], total: Duration, cpu: Option<Duration>) {
+    let at = |wanted: &dyn Fn(&Progress) -> bool| {
+        events
+            .iter()
+            .rev()
+            .find(|(_, e)| wanted(e))
+            .map_or("-".to_owned(), |(t, _)| format!("{:.2}s", t.as_secs_f64()))
+    };
+    let largest = events
+        .iter()
+        .find_map(|(_, e)| match e {
+            Progress::Regions { largest, .. } => Some(*largest),
+            _ => None,
+        })
+        .unwrap_or(0);
+    let cpu = cpu.map_or("-".to_owned(), |c| format!("{:.2}s", c.as_secs_f64()));
+    println!(
+        "phases ended at: neighbours {}, slices {}, placing {}, search {} (largest region, {largest} people), all {:.2}s; CPU {cpu}",
+        at(&|e| matches!(e, Progress::Regions { .. })),
+        at(&|e| matches!(e, Progress::Slices { .. })),
+        at(&|e| matches!(e, Progress::Searching { people } if *people == largest)),
+        at(&|e| matches!(e, Progress::Finishing { people } if *people == largest)),
+        total.as_secs_f64(),
+    );
+}
+
+/// User plus system time of this process, from `/proc/self/stat` (Linux; `None` elsewhere).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses): utime and stime are the 12th
+    // and 13th, in clock ticks of 1/100 s.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Why people were left out; how many of them one move could place (must be none); and how
+/// many could form some group on their own (ignoring everyone else's placement): an upper bound
+/// on the people a better grouping could add.
 fn unplaced_report(candidates: &[Candidate], matching: &Matching) {
+    let mut moves: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut undecided_moves = 0;
+    for found in augmenting_moves(candidates, matching) {
+        match found {
+            Some(Some(Augmentation::Join)) => *moves.entry("join").or_default() += 1,
+            Some(Some(Augmentation::Form)) => *moves.entry("form").or_default() += 1,
+            Some(Some(Augmentation::Swap)) => *moves.entry("swap").or_default() += 1,
+            Some(None) => {}
+            None => undecided_moves += 1,
+        }
+    }
+    println!(
+        "unplaced people one move could place: {} {moves:?} ({undecided_moves} undecided)",
+        moves.values().sum::<usize>()
+    );
     let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
     for person in &matching.unmatched {
         *reasons.entry(person.reason.code()).or_default() += 1;
@@ -201,7 +271,7 @@ fn extended_search(candidates: &[Candidate], start: &Matching, our_time: Duratio
     let base = MatchConfig::default();
     let config = MatchConfig {
         seed: SEED + 1,
-        time_limit: (our_time * 10).max(Duration::from_secs(1)),
+        time_limit: (our_time * 10).clamp(Duration::from_secs(1), EXTENDED_LIMIT),
         neighbourhood: base.neighbourhood * 2,
         per_interest: base.per_interest * 2,
         best_matches: base.best_matches * 2,

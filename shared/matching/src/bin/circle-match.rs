@@ -83,6 +83,12 @@ fn run() -> anyhow::Result<()> {
             Progress::Slices { done, slices } => {
                 format!("grouped {done} of {slices} slices of the largest region")
             }
+            Progress::Searching { people } => {
+                format!("improving the groups of a region of {people} people")
+            }
+            Progress::Finishing { people } => {
+                format!("describing the groups of a region of {people} people")
+            }
             Progress::Grouping { done, total } => {
                 format!("grouped the regions of {done} of {total} people")
             }

@@ -50,7 +50,7 @@ pub(crate) fn improve(
     let mut queue: VecDeque<u32> = order.into();
     while let Some(a) = queue.pop_front() {
         queued[a as usize] = false;
-        if clock.expired() {
+        if clock.search_over() {
             return;
         }
         let Some(found) = best_move(region, a) else {
@@ -236,7 +236,7 @@ pub(crate) fn resplit_pairs(
         if (g as usize) < queued.len() {
             queued[g as usize] = false;
         }
-        if clock.expired() {
+        if clock.search_over() {
             return;
         }
         let members = region.group(g).members.clone();

@@ -38,6 +38,7 @@ use crate::meeting::{Reach, best_point, worst_excess};
 use crate::population::Population;
 use neighbours::{Limits, Neighbours};
 use region::{MIN_SIZE, Region};
+use repair::Pool;
 
 #[derive(Debug, Clone)]
 pub struct MatchConfig {
@@ -81,6 +82,10 @@ pub enum Progress {
     Regions { regions: usize, largest: usize },
     /// `done` of the `slices` of a large region are grouped.
     Slices { done: usize, slices: usize },
+    /// A region of `people` has placed whom it could and starts the search.
+    Searching { people: usize },
+    /// A region of `people` has finished the search and describes its groups.
+    Finishing { people: usize },
     /// `done` of `total` people have their region grouped.
     Grouping { done: usize, total: usize },
 }
@@ -105,14 +110,45 @@ pub fn improve(
     run(candidates, config, Some(start), progress)
 }
 
-/// A deadline.
+/// Share of the time limit the neighbour lists may take with every interest looked up; people
+/// after it get their best matches from their nearest people only.
+const NEIGHBOUR_SHARE: f64 = 0.35;
+/// Share of the time limit kept after the search for placing the last people and describing
+/// the groups.
+const FINISHING_SHARE: f64 = 0.1;
+/// Share of the search time left that the slices of a large region may take; the rest is for
+/// the people along the cuts.
+const SLICE_SHARE: f64 = 0.8;
+
+/// The deadlines of a run: the search (moves that only raise the objective) stops at
+/// `search_until`, so that placing people and describing groups fit before `deadline`.
 pub(crate) struct Clock {
+    search_until: Instant,
     deadline: Instant,
 }
 
 impl Clock {
+    /// The end of the whole call has come: only what is needed for a valid result runs.
     pub(crate) fn expired(&self) -> bool {
         Instant::now() >= self.deadline
+    }
+
+    /// The search must stop.
+    pub(crate) fn search_over(&self) -> bool {
+        Instant::now() >= self.search_until
+    }
+
+    /// The same deadline, with the search ending after `share` of the search time left.
+    fn sooner(&self, share: f64) -> Clock {
+        let now = Instant::now();
+        Clock {
+            search_until: now
+                + self
+                    .search_until
+                    .saturating_duration_since(now)
+                    .mul_f64(share),
+            deadline: self.deadline,
+        }
     }
 }
 
@@ -122,8 +158,10 @@ fn run(
     start: Option<&Matching>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Matching {
+    let started = Instant::now();
     let clock = Clock {
-        deadline: Instant::now() + config.time_limit,
+        search_until: started + config.time_limit.mul_f64(1.0 - FINISHING_SHARE),
+        deadline: started + config.time_limit,
     };
     let threads = config.threads.max(1);
     let population = Population::spatially_ordered(candidates);
@@ -135,7 +173,8 @@ fn run(
         per_interest: config.per_interest,
         best: config.best_matches,
     };
-    let neighbours = Neighbours::compute(&population, limits, threads);
+    let full_lists_until = started + config.time_limit.mul_f64(NEIGHBOUR_SHARE);
+    let neighbours = Neighbours::compute(&population, limits, threads, full_lists_until);
     let initial = start
         .map(|m| start_groups(&population, m))
         .unwrap_or_default();
@@ -212,6 +251,9 @@ fn run(
     }
 }
 
+/// Groups of a region described on several threads from this many on.
+const PARALLEL_DESCRIPTIONS: usize = 2_000;
+
 /// Regions larger than this are grouped in slices of at most this many people, in parallel.
 const PART_SIZE: usize = 50_000;
 
@@ -284,8 +326,9 @@ impl Work<'_> {
             region.create(local, point);
         }
         complete = complete && seed::seed(&mut region, &mut rng, self.clock);
-        complete = complete && repair::repair(&mut region, self.clock);
+        complete = complete && repair::repair(&mut region, self.clock, Pool::Near);
         region.split_large_groups();
+        (self.progress)(Progress::Searching { people: size });
         let focus: Option<Vec<u32>> = focus.map(|people| {
             people
                 .iter()
@@ -296,20 +339,13 @@ impl Work<'_> {
         local_search::resplit_pairs(&mut region, &mut rng, self.clock, focus.as_deref());
         let rounds = self.config.recreate_rounds * size;
         recreate::recreate(&mut region, &mut rng, self.clock, rounds);
-        complete = complete && repair::repair(&mut region, self.clock);
+        complete = complete && repair::repair(&mut region, self.clock, Pool::Wide);
         region.split_large_groups();
 
+        (self.progress)(Progress::Finishing { people: size });
         let (groups, leftovers) = region.into_plan();
         Outcome {
-            groups: groups
-                .into_iter()
-                .map(|(members, point)| {
-                    (
-                        self.first_input_index(&members),
-                        self.finish(&members, point),
-                    )
-                })
-                .collect(),
+            groups: self.describe(groups),
             unmatched: leftovers
                 .into_iter()
                 .map(|i| self.unmatched(i, size, !complete))
@@ -336,6 +372,7 @@ impl Work<'_> {
             slices.iter().map(|_| Mutex::new(None)).collect();
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
+        let clock = self.clock.sooner(SLICE_SHARE);
         thread::scope(|scope| {
             for _ in 0..self.config.threads.clamp(1, parts) {
                 scope.spawn(|| {
@@ -351,11 +388,11 @@ impl Work<'_> {
                             Region::new(self.population, self.neighbours, slice.to_vec(), &local);
                         let mut rng =
                             ChaCha8Rng::seed_from_u64(self.config.seed ^ salt ^ (p as u64 + 1));
-                        let mut complete = seed::seed(&mut region, &mut rng, self.clock);
-                        complete = complete && repair::repair(&mut region, self.clock);
+                        let mut complete = seed::seed(&mut region, &mut rng, &clock);
+                        complete = complete && repair::repair(&mut region, &clock, Pool::Near);
                         region.split_large_groups();
-                        local_search::improve(&mut region, &mut rng, self.clock, None);
-                        local_search::resplit_pairs(&mut region, &mut rng, self.clock, None);
+                        local_search::improve(&mut region, &mut rng, &clock, None);
+                        local_search::resplit_pairs(&mut region, &mut rng, &clock, None);
                         region.split_large_groups();
                         let (groups, _) = region.into_plan();
                         *results[p].lock().expect("slice lock") = Some((groups, complete));
@@ -391,6 +428,34 @@ impl Work<'_> {
             })
             .collect();
         (groups, complete, boundary)
+    }
+
+    /// Each group's first input index and description, on the worker threads for many groups.
+    fn describe(&self, groups: Vec<StartGroup>) -> Vec<(usize, Group)> {
+        let describe = |part: &[StartGroup]| -> Vec<(usize, Group)> {
+            part.iter()
+                .map(|(members, point)| {
+                    (
+                        self.first_input_index(members),
+                        self.finish(members, *point),
+                    )
+                })
+                .collect()
+        };
+        if groups.len() < PARALLEL_DESCRIPTIONS {
+            return describe(&groups);
+        }
+        let chunk = groups.len().div_ceil(self.config.threads.max(1));
+        thread::scope(|scope| {
+            let workers: Vec<_> = groups
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || describe(part)))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("description worker panicked"))
+                .collect()
+        })
     }
 
     /// The final meeting point (most spare travel for the worst-off member, rounded to 1e-6

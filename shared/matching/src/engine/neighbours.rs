@@ -7,6 +7,7 @@
 //! within reach who share it (one spatial index per interest name).
 
 use std::thread;
+use std::time::Instant;
 
 use crate::geo::LatLng;
 use crate::population::Population;
@@ -27,8 +28,14 @@ pub(crate) struct Neighbours {
 impl Neighbours {
     /// `near_limit` nearest unblocked people within reach (`d <= reach_a + reach_b`); the
     /// `best_limit` highest-scoring of them and of the `per_interest` nearest within reach who
-    /// share each interest. Split over `threads`.
-    pub(crate) fn compute(population: &Population, limits: Limits, threads: usize) -> Self {
+    /// share each interest. Split over `threads`. People looked at after `full_until` get their
+    /// best matches from their nearest people only, so that the lists fit in the time limit.
+    pub(crate) fn compute(
+        population: &Population,
+        limits: Limits,
+        threads: usize,
+        full_until: Instant,
+    ) -> Self {
         let n = population.len();
         let by_interest = InterestIndex::new(population);
         let by_interest = &by_interest;
@@ -38,7 +45,9 @@ impl Neighbours {
                 .step_by(chunk)
                 .map(|start| {
                     let end = (start + chunk).min(n);
-                    scope.spawn(move || Part::compute(population, by_interest, start..end, limits))
+                    scope.spawn(move || {
+                        Part::compute(population, by_interest, start..end, limits, full_until)
+                    })
                 })
                 .collect();
             workers
@@ -95,6 +104,7 @@ impl Part {
         by_interest: &InterestIndex,
         people: std::ops::Range<usize>,
         limits: Limits,
+        full_until: Instant,
     ) -> Self {
         let mut part = Self {
             near: Rows::default(),
@@ -105,7 +115,11 @@ impl Part {
         let mut found = Vec::new();
         let mut pool: Vec<u32> = Vec::new();
         let mut scored: Vec<(f64, u32)> = Vec::new();
+        let mut late = false;
         for i in people {
+            if i % 64 == 0 && !late {
+                late = Instant::now() >= full_until;
+            }
             let limit = limits.near + population.avoid_list(i).len();
             population.nearest_reachable(i, limit, &mut found);
             part.reachable_any.push(!found.is_empty());
@@ -122,7 +136,8 @@ impl Part {
             let candidate = population.candidate(i);
             let mut names: Vec<u32> = population.profiles().interest_ids(i).collect();
             names.sort_by_key(|&name| (by_interest.holders[name as usize].len(), name));
-            for name in names.into_iter().take(INTERESTS_QUERIED) {
+            let queried = if late { 0 } else { INTERESTS_QUERIED };
+            for name in names.into_iter().take(queried) {
                 by_interest.nearest_holders(
                     name,
                     candidate.location(),

@@ -19,7 +19,7 @@ const GROUPS_RUINED: usize = 3;
 pub(crate) fn recreate(region: &mut Region, rng: &mut ChaCha8Rng, clock: &Clock, rounds: usize) {
     let mut groups = region.group_ids();
     for _ in 0..rounds {
-        if groups.is_empty() || clock.expired() {
+        if groups.is_empty() || clock.search_over() {
             return;
         }
         let g = groups[rng.random_range(0..groups.len())];

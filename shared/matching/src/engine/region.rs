@@ -3,6 +3,7 @@
 
 use crate::engine::neighbours::{Neighbours, Rows};
 use crate::geo::LatLng;
+use crate::placeable::WIDE_POOL;
 use crate::population::Population;
 use crate::score::group_value;
 
@@ -73,6 +74,19 @@ impl<'a> Region<'a> {
 
     pub(crate) fn best(&self, l: u32) -> &[u32] {
         self.best.row(l as usize)
+    }
+
+    /// Unblocked people of the region within reach of `l` (the [`WIDE_POOL`] nearest), nearest
+    /// first: everyone `l` could ever be grouped with, for placing the last people.
+    pub(crate) fn wide(&self, l: u32) -> Vec<u32> {
+        let x = self.global(l);
+        let mut found = Vec::new();
+        self.population.nearest_reachable(x, WIDE_POOL, &mut found);
+        found
+            .iter()
+            .filter(|&&(_, j)| !self.population.avoids(x, j as usize))
+            .filter_map(|&(_, j)| self.people.binary_search(&j).ok().map(|k| k as u32))
+            .collect()
     }
 
     pub(crate) fn location(&self, l: u32) -> LatLng {

@@ -9,14 +9,27 @@ use crate::engine::seed::grow;
 use crate::geo::LatLng;
 use crate::score::group_value;
 
+/// Meeting-point tries for a new group around a leftover, with the nearest and with everyone
+/// within reach.
 const REGROUP_BUDGET: u32 = 300;
+const WIDE_REGROUP_BUDGET: u32 = 20_000;
+
+/// Whom a leftover is placed with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pool {
+    /// The nearest people (quick, for the first grouping).
+    Near,
+    /// Everyone within reach, so that no single move (join, swap, new group with people that
+    /// groups can spare) places anyone afterwards; for the few people left at the end.
+    Wide,
+}
 /// Most people in a pocket regrouped exactly (the search looks at every subset).
 const POCKET_PEOPLE: usize = 11;
 /// Nearby groups considered for a pocket, most linked first.
 const POCKET_GROUPS: usize = 3;
 
 /// Repeats over the leftovers while anyone gets placed; returns false when the clock ran out.
-pub(crate) fn repair(region: &mut Region, clock: &Clock) -> bool {
+pub(crate) fn repair(region: &mut Region, clock: &Clock, reach: Pool) -> bool {
     loop {
         let mut leftovers = region.unassigned();
         leftovers.sort_by_key(|&l| (region.near(l).len(), l));
@@ -28,9 +41,13 @@ pub(crate) fn repair(region: &mut Region, clock: &Clock) -> bool {
             if clock.expired() {
                 return false;
             }
-            progress |= insert(region, x)
-                || eject(region, x)
-                || regroup(region, x)
+            let pool = match reach {
+                Pool::Near => region.near(x).to_vec(),
+                Pool::Wide => region.wide(x),
+            };
+            progress |= insert(region, x, &pool)
+                || eject(region, x, &pool, reach)
+                || regroup(region, x, &pool, reach)
                 || regroup_pocket(region, x);
         }
         if !progress {
@@ -40,9 +57,9 @@ pub(crate) fn repair(region: &mut Region, clock: &Clock) -> bool {
 }
 
 /// Joins the nearby group with room where `x` adds the most value (or loses the least).
-fn insert(region: &mut Region, x: u32) -> bool {
+fn insert(region: &mut Region, x: u32, pool: &[u32]) -> bool {
     let mut best = None;
-    for g in region.groups_of(region.near(x)) {
+    for g in region.groups_of(pool) {
         let group = region.group(g);
         if group.members.len() >= MAX_SIZE || !region.fits_with(x, &group.members) {
             continue;
@@ -70,8 +87,8 @@ fn insert(region: &mut Region, x: u32) -> bool {
 }
 
 /// Takes the place of someone in a nearby group who can join another group.
-fn eject(region: &mut Region, x: u32) -> bool {
-    for g in region.groups_of(region.near(x)) {
+fn eject(region: &mut Region, x: u32, pool: &[u32], reach: Pool) -> bool {
+    for g in region.groups_of(pool) {
         let group = region.group(g);
         let members = group.members.clone();
         let hint = group.point;
@@ -84,7 +101,11 @@ fn eject(region: &mut Region, x: u32) -> bool {
             let Some(point) = region.meeting_point(&swapped, Some(hint)) else {
                 continue;
             };
-            for g2 in region.groups_of(region.near(y)) {
+            let targets = match reach {
+                Pool::Near => region.groups_of(region.near(y)),
+                Pool::Wide => region.groups_of(&region.wide(y)),
+            };
+            for g2 in targets {
                 let target = region.group(g2);
                 if g2 == g
                     || target.members.len() >= MAX_SIZE
@@ -107,7 +128,7 @@ fn eject(region: &mut Region, x: u32) -> bool {
 
 /// Starts a new group around `x` from leftovers and members that groups above the minimum size
 /// can spare.
-fn regroup(region: &mut Region, x: u32) -> bool {
+fn regroup(region: &mut Region, x: u32, pool: &[u32], reach: Pool) -> bool {
     let available = |c: u32, chosen: &[u32]| match region.group_of(c) {
         None => true,
         Some(g) => {
@@ -119,13 +140,15 @@ fn regroup(region: &mut Region, x: u32) -> bool {
         }
     };
     let mut members = vec![x];
-    let mut budget = REGROUP_BUDGET;
-    let pool = region.near(x).to_vec();
+    let mut budget = match reach {
+        Pool::Near => REGROUP_BUDGET,
+        Pool::Wide => WIDE_REGROUP_BUDGET,
+    };
     let Some(point) = grow(
         region,
         &mut members,
         region.location(x),
-        &pool,
+        pool,
         &available,
         &mut budget,
     ) else {
