@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::candidate::Candidate;
-use crate::geo::{LatLng, SpherePoint};
+use crate::geo::{EARTH_RADIUS_KM, LatLng, SpherePoint};
 use crate::meeting::{Reach, find_point};
 use crate::score::ProfileTable;
 use crate::spatial::SpatialIndex;
@@ -14,6 +14,10 @@ pub struct Population<'a> {
     /// Position of each person in the slice the population was made from.
     input_index: Vec<u32>,
     points: Vec<SpherePoint>,
+    /// Earth-centred unit vectors and half the angle each person's travel spans at the centre,
+    /// for [`Self::can_meet`] without trigonometry per pair.
+    xyz: Vec<[f64; 3]>,
+    half_reach: Vec<HalfAngle>,
     profiles: ProfileTable,
     /// Sorted indices each person must not be grouped with, made symmetric; unknown ids are
     /// ignored (they did not opt in).
@@ -62,6 +66,11 @@ impl<'a> Population<'a> {
             candidates,
             input_index,
             points: locations.iter().map(|&at| SpherePoint::new(at)).collect(),
+            xyz: locations
+                .iter()
+                .map(|&at| SpherePoint::new(at).unit_vector())
+                .collect(),
+            half_reach: reach.iter().map(|&km| HalfAngle::new(km)).collect(),
             avoid: avoid
                 .into_iter()
                 .map(|mut list| {
@@ -113,10 +122,18 @@ impl<'a> Population<'a> {
         self.points[a].distance_km(&self.points[b])
     }
 
-    /// Whether two people could share some meeting point (`d <= reach_a + reach_b`).
+    /// Whether two people could share some meeting point (`d <= reach_a + reach_b`), compared
+    /// as chords: `d <= r` exactly when `2 sin(d / 2R) <= 2 sin(r / 2R)` (for `r <= pi R`), with
+    /// a rounding margin in favour of meeting (meeting points are checked exactly anyway).
     pub fn can_meet(&self, a: usize, b: usize) -> bool {
-        self.distance_km(a, b)
-            <= self.candidates[a].max_travel_km() + self.candidates[b].max_travel_km()
+        let (ha, hb) = (self.half_reach[a], self.half_reach[b]);
+        if ha.angle + hb.angle >= std::f64::consts::FRAC_PI_2 {
+            return true;
+        }
+        let (p, q) = (self.xyz[a], self.xyz[b]);
+        let (dx, dy, dz) = (p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+        let reach = 2.0 * (ha.sin * hb.cos + ha.cos * hb.sin) * (1.0 + 1e-9);
+        dx * dx + dy * dy + dz * dz <= reach * reach
     }
 
     /// Whether `b` may join a group holding `members`: no block and pairwise reach.
@@ -146,6 +163,25 @@ impl<'a> Population<'a> {
     /// Up to `limit` people who could meet `i`, nearest first, as `(distance_km, index)`.
     pub fn nearest_reachable(&self, i: usize, limit: usize, out: &mut Vec<(f64, u32)>) {
         self.index.nearest_reachable(i, limit, out);
+    }
+}
+
+/// Half the angle a travel distance spans at the earth's centre, with its sine and cosine.
+#[derive(Clone, Copy)]
+struct HalfAngle {
+    angle: f64,
+    sin: f64,
+    cos: f64,
+}
+
+impl HalfAngle {
+    fn new(km: f64) -> Self {
+        let angle = km / (2.0 * EARTH_RADIUS_KM);
+        Self {
+            angle,
+            sin: angle.sin(),
+            cos: angle.cos(),
+        }
     }
 }
 

@@ -5,7 +5,6 @@
 //! distance below it, so subtrees whose people cannot reach the query person are skipped.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 use crate::geo::{EARTH_RADIUS_KM, LatLng, SpherePoint};
 
@@ -190,22 +189,24 @@ impl SpatialIndex {
         if self.nodes.is_empty() || limit == 0 {
             return;
         }
-        let mut heap = BinaryHeap::with_capacity(limit + 1);
-        self.visit(0, query, limit, &mut heap);
-        out.extend(heap.into_sorted_vec().into_iter().map(|f| {
+        // The nearest found so far, ascending: for the few dozen kept, a sorted vector is
+        // cheaper than a heap and needs no sorting at the end.
+        let mut kept = Vec::with_capacity(limit.min(1024) + 1);
+        self.visit(0, query, limit, &mut kept);
+        out.extend(kept.into_iter().map(|f| {
             let km = 2.0 * EARTH_RADIUS_KM * (f.chord * 0.5).min(1.0).asin();
             (km, f.index)
         }));
     }
 
-    fn visit(&self, node: u32, query: &Query, limit: usize, heap: &mut BinaryHeap<Found>) {
+    fn visit(&self, node: u32, query: &Query, limit: usize, kept: &mut Vec<Found>) {
         let n = &self.nodes[node as usize];
         // Everything in chord lengths (monotonic in distance): a node is skipped when even its
         // nearest corner is beyond the query's reach plus the largest reach inside, or beyond
         // the farthest person kept once the heap is full.
         let mut limit_chord = query.reach.chord_with(&n.max_reach) * (1.0 + 1e-12);
-        if heap.len() == limit {
-            limit_chord = limit_chord.min(heap.peek().map_or(f64::INFINITY, |t| t.chord));
+        if kept.len() == limit {
+            limit_chord = limit_chord.min(kept.last().map_or(f64::INFINITY, |t| t.chord));
         }
         if chord_to_box(n, &query.xyz) > limit_chord {
             return;
@@ -226,12 +227,15 @@ impl SpatialIndex {
                         chord: chord_sq.sqrt(),
                         index: slot.index,
                     };
-                    if heap.len() < limit {
-                        heap.push(found);
-                    } else if heap.peek().is_some_and(|top| found < *top) {
-                        heap.pop();
-                        heap.push(found);
+                    if kept.len() == limit {
+                        if kept.last().is_some_and(|worst| found < *worst) {
+                            kept.pop();
+                        } else {
+                            continue;
+                        }
                     }
+                    let at = kept.partition_point(|k| *k < found);
+                    kept.insert(at, found);
                 }
             }
             Some((left, right)) => {
@@ -242,8 +246,8 @@ impl SpatialIndex {
                 } else {
                     (right, left)
                 };
-                self.visit(first, query, limit, heap);
-                self.visit(second, query, limit, heap);
+                self.visit(first, query, limit, kept);
+                self.visit(second, query, limit, kept);
             }
         }
     }

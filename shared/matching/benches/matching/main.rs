@@ -11,7 +11,8 @@
 //! time up to a minute, twice the neighbourhoods, ruin and recreate) still finds.
 //!
 //! `cargo bench -p circle-matching --bench matching -- 1000 10000` runs chosen sizes only;
-//! `--extended` runs the extended search at every size (about a minute more for 100k).
+//! `--extended` runs the extended search at every size (about a minute more for 100k);
+//! `--time-limit SECONDS` replaces the 10 s (to see what a converged search reaches).
 
 mod baselines;
 
@@ -38,18 +39,30 @@ const EXTENDED_LIMIT: Duration = Duration::from_secs(60);
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let extended_always = args.iter().any(|arg| arg == "--extended");
-    let mut sizes: Vec<usize> = args.iter().filter_map(|arg| arg.parse().ok()).collect();
+    let time_limit = args
+        .iter()
+        .position(|arg| arg == "--time-limit")
+        .and_then(|k| args.get(k + 1))
+        .map_or(TIME_LIMIT, |seconds| {
+            Duration::from_secs_f64(seconds.parse().expect("--time-limit takes seconds"))
+        });
+    let mut sizes: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k == 0 || args[k - 1] != "--time-limit")
+        .filter_map(|(_, arg)| arg.parse().ok())
+        .collect();
     if sizes.is_empty() {
         sizes = vec![1_000, 10_000, 100_000];
     }
     let threads = MatchConfig::default().threads;
-    println!("circle-match benchmark: seed {SEED}, {threads} threads, time limit {TIME_LIMIT:?}");
+    println!("circle-match benchmark: seed {SEED}, {threads} threads, time limit {time_limit:?}");
     for size in sizes {
-        bench_size(size, extended_always);
+        bench_size(size, time_limit, extended_always);
     }
 }
 
-fn bench_size(size: usize, extended_always: bool) {
+fn bench_size(size: usize, time_limit: Duration, extended_always: bool) {
     let candidates = realistic_population(size, SEED);
     println!("\n== {size} people ==");
     println!(
@@ -58,7 +71,7 @@ fn bench_size(size: usize, extended_always: bool) {
     );
     let config = MatchConfig {
         seed: SEED,
-        time_limit: TIME_LIMIT,
+        time_limit,
         ..MatchConfig::default()
     };
     let events: Mutex<Vec<(Duration, Progress)>> = Mutex::new(Vec::new());

@@ -5,5 +5,6 @@ mod engine;
 mod feasibility;
 mod parse;
 mod people;
+mod placeable;
 mod reasons;
 mod score;

@@ -1,0 +1,94 @@
+use std::time::Duration;
+
+use circle_matching::meeting::best_point;
+use circle_matching::{
+    Augmentation, Candidate, Group, MatchConfig, Matching, Population, Unmatched, UnmatchedReason,
+    augmenting_moves, improve, verify,
+};
+
+use crate::people::{near_origin, person};
+
+/// A group of five (g1-g5) and three people left out (x, u1, u2) 12 km east of it. Each of the
+/// three blocks one of g1-g3 and cannot reach g4 (21 km west of them, both travel 10 km), so
+/// none can join the group or take anyone's place; the only way to place them is to take g5
+/// out of the group (which keeps four members) and form a new group with it.
+fn ejection_case() -> (Vec<Candidate>, Matching) {
+    let group_ids = ["g1", "g2", "g3", "g4", "g5"];
+    let mut candidates: Vec<Candidate> = group_ids
+        .iter()
+        .map(|&id| {
+            let at = if id == "g4" {
+                near_origin(-9.0, 0.0)
+            } else {
+                near_origin(0.0, 0.0)
+            };
+            person(id).at(at).build()
+        })
+        .collect();
+    for (id, blocks) in [("x", "g1"), ("u1", "g2"), ("u2", "g3")] {
+        candidates.push(person(id).at(near_origin(12.0, 0.0)).avoid(blocks).build());
+    }
+    let population = Population::new(&candidates);
+    let members: Vec<usize> = (0..group_ids.len()).collect();
+    let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
+    let point = best_point(&reach).expect("the group of five meets");
+    let start = Matching {
+        groups: vec![Group::describe(&population, &members, point)],
+        unmatched: ["x", "u1", "u2"]
+            .iter()
+            .map(|&id| Unmatched {
+                user_id: id.to_owned(),
+                reason: UnmatchedReason::RegionTooSmall,
+            })
+            .collect(),
+    };
+    assert_eq!(verify(&candidates, &start), vec![]);
+    (candidates, start)
+}
+
+#[test]
+fn the_check_finds_that_taking_a_member_out_of_a_group_places_someone() {
+    let (candidates, start) = ejection_case();
+    assert_eq!(
+        augmenting_moves(&candidates, &start),
+        vec![Some(Some(Augmentation::Form)); 3]
+    );
+}
+
+#[test]
+fn someone_only_an_ejection_can_place_is_placed() {
+    let (candidates, start) = ejection_case();
+    let config = MatchConfig {
+        seed: 3,
+        time_limit: Duration::from_secs(60),
+        ..MatchConfig::default()
+    };
+    let improved = improve(&candidates, &start, &config, &|_| {});
+    assert_eq!(verify(&candidates, &improved), vec![]);
+    assert_eq!(improved.unmatched, vec![]);
+    let with_x = improved
+        .groups
+        .iter()
+        .find(|g| g.members.iter().any(|m| m == "x"))
+        .expect("x is placed");
+    let mut members = with_x.members.clone();
+    members.sort();
+    assert_eq!(members, ["g5", "u1", "u2", "x"]);
+    assert_eq!(augmenting_moves(&candidates, &improved), vec![]);
+}
+
+#[test]
+fn nobody_left_out_of_a_random_population_can_be_placed_by_one_move() {
+    let candidates = circle_matching::generate::realistic_population(1_500, 11);
+    let config = MatchConfig {
+        seed: 5,
+        time_limit: Duration::from_secs(60),
+        ..MatchConfig::default()
+    };
+    let matching = circle_matching::match_candidates(&candidates, &config, &|_| {});
+    assert_eq!(verify(&candidates, &matching), vec![]);
+    assert!(!matching.unmatched.is_empty());
+    for found in augmenting_moves(&candidates, &matching) {
+        assert_eq!(found, Some(None));
+    }
+}
