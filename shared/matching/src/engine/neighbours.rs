@@ -116,6 +116,7 @@ impl Part {
         let mut pool: Vec<u32> = Vec::new();
         let mut scored: Vec<(f64, u32)> = Vec::new();
         let mut late = false;
+        let mut weights = Vec::new();
         for i in people {
             if i % 64 == 0 && !late {
                 late = Instant::now() >= full_until;
@@ -151,7 +152,9 @@ impl Part {
             pool.sort_unstable();
             pool.dedup();
             scored.clear();
-            scored.extend(pool.iter().map(|&j| (population.score(i, j as usize), j)));
+            population
+                .profiles()
+                .score_each(i, &pool, &mut weights, &mut scored);
             let by_score = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
             if scored.len() > limits.best {
                 scored.select_nth_unstable_by(limits.best, by_score);

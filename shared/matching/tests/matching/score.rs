@@ -77,3 +77,21 @@ fn the_fast_table_equals_the_reference() {
         pair_score(&candidates[5], &candidates[9]).total()
     ));
 }
+
+#[test]
+fn scoring_one_person_against_many_equals_scoring_each_pair() {
+    let candidates = circle_matching::generate::realistic_population(300, 4);
+    let population = circle_matching::Population::new(&candidates);
+    let table = population.profiles();
+    let others: Vec<u32> = (0..300).collect();
+    let mut weights = Vec::new();
+    let mut scored = Vec::new();
+    for a in [0, 17, 150, 299] {
+        scored.clear();
+        table.score_each(a, &others, &mut weights, &mut scored);
+        for &(score, b) in &scored {
+            assert_eq!(score, table.score(a, b as usize), "{a} and {b}");
+        }
+        assert!(weights.iter().all(|&w| w == 0));
+    }
+}
