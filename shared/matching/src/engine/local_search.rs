@@ -310,14 +310,24 @@ fn best_resplit(region: &Region, g: u32, h: u32, scratch: &mut Scratch) -> Optio
     }
     let mut scores = [[0.0; MAX_PAIR_PEOPLE]; MAX_PAIR_PEOPLE];
     // compatible[i]: the people `i` may share a group with (no block, within reach), and `i`.
+    // Pairs inside either group are known (their scores cached, and they fit: the groups are
+    // feasible); only the pairs across are computed.
     let mut compatible = [0usize; MAX_PAIR_PEOPLE];
+    let first = a.members.len();
     for i in 0..n {
         compatible[i] |= 1 << i;
         for j in i + 1..n {
-            let s = region.score(people[i], people[j]);
+            let (s, fits) = match (i < first, j < first) {
+                (true, true) => (a.score(i, j), true),
+                (false, false) => (b.score(i - first, j - first), true),
+                _ => {
+                    let (x, y) = (people[i], people[j]);
+                    (region.score(x, y), region.fits_with(x, &[y]))
+                }
+            };
             scores[i][j] = s;
             scores[j][i] = s;
-            if region.fits_with(people[i], &[people[j]]) {
+            if fits {
                 compatible[i] |= 1 << j;
                 compatible[j] |= 1 << i;
             }

@@ -17,6 +17,15 @@ pub(crate) struct GroupState {
     pub(crate) point: LatLng,
     /// Sum of the pair scores inside the group.
     pub(crate) pair_sum: f64,
+    /// The pair scores of the members, row by row in member order (the re-splits reuse them).
+    pub(crate) scores: Vec<f64>,
+}
+
+impl GroupState {
+    /// The pair score of the members at places `i` and `j`.
+    pub(crate) fn score(&self, i: usize, j: usize) -> f64 {
+        self.scores[i * self.members.len() + j]
+    }
 }
 
 pub(crate) struct Region<'a> {
@@ -167,6 +176,7 @@ impl<'a> Region<'a> {
                 members: Vec::new(),
                 point,
                 pair_sum: 0.0,
+                scores: Vec::new(),
             });
             self.groups.len() as u32 - 1
         });
@@ -266,20 +276,29 @@ impl<'a> Region<'a> {
     }
 
     fn recompute(&mut self, g: u32) {
-        let members = self.groups[g as usize].members.clone();
+        let members = std::mem::take(&mut self.groups[g as usize].members);
+        let mut scores = std::mem::take(&mut self.groups[g as usize].scores);
+        let n = members.len();
+        scores.clear();
+        scores.resize(n * n, 0.0);
         let mut total = 0.0;
         for &m in &members {
             self.fit[m as usize] = 0.0;
         }
         for (i, &a) in members.iter().enumerate() {
-            for &b in &members[i + 1..] {
+            for (j, &b) in members.iter().enumerate().skip(i + 1) {
                 let s = self.score(a, b);
+                scores[i * n + j] = s;
+                scores[j * n + i] = s;
                 self.fit[a as usize] += s;
                 self.fit[b as usize] += s;
                 total += s;
             }
         }
-        self.groups[g as usize].pair_sum = total;
+        let group = &mut self.groups[g as usize];
+        group.members = members;
+        group.scores = scores;
+        group.pair_sum = total;
     }
 
     /// The groups (global indices and meeting point) and the people left over (global).
