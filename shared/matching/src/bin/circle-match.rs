@@ -24,7 +24,8 @@ const USAGE: &str = "usage: circle-match --input CANDIDATES.jsonl --output GROUP
   --time-limit   wall-clock budget in seconds, reading and writing included (default 10)
   --seed         seed of the random choices; same seed, same result (default 0)";
 
-/// Share of the time limit kept for choosing meeting points and writing the result.
+/// Share of the time limit kept for rendering and writing the result (the engine keeps its own
+/// share for choosing meeting points).
 const FINISHING_SHARE: f64 = 0.05;
 
 struct Args {
