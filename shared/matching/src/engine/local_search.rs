@@ -11,7 +11,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::Clock;
-use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
+use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region, ScoreScratch};
 use crate::geo::LatLng;
 use crate::score::group_value;
 
@@ -48,12 +48,13 @@ pub(crate) fn improve(
         queued[l as usize] = true;
     }
     let mut queue: VecDeque<u32> = order.into();
+    let mut scratch = MoveScratch::default();
     while let Some(a) = queue.pop_front() {
         queued[a as usize] = false;
         if clock.search_over() {
             return;
         }
-        let Some(found) = best_move(region, a) else {
+        let Some(found) = best_move(region, a, &mut scratch) else {
             continue;
         };
         for (g, members, point) in found.changes {
@@ -71,7 +72,16 @@ pub(crate) fn improve(
 }
 
 /// The best improving move for `a` into the groups of its best matches.
-fn best_move(region: &Region, a: u32) -> Option<Found> {
+/// Buffers reused between moves.
+#[derive(Default)]
+struct MoveScratch {
+    score: ScoreScratch,
+    targets: Vec<u32>,
+    members: Vec<u32>,
+    scores: Vec<f64>,
+}
+
+fn best_move(region: &Region, a: u32, scratch: &mut MoveScratch) -> Option<Found> {
     let Some(home) = region.group_of(a) else {
         return best_replacement(region, a);
     };
@@ -80,17 +90,34 @@ fn best_move(region: &Region, a: u32) -> Option<Found> {
     let home_value = region.value(home);
     let without_a = home_group.pair_sum - region.fit(a);
     let mut best: Option<Found> = None;
-    let mut scores = Vec::with_capacity(MAX_SIZE);
     let matches = region.best(a);
-    for to in region.groups_of(&matches[..matches.len().min(MOVE_MATCHES)]) {
-        if to == home {
-            continue;
-        }
+    // `a`'s scores with the members of every target group, in one pass.
+    let MoveScratch {
+        score,
+        targets,
+        members,
+        scores,
+    } = scratch;
+    targets.clear();
+    targets.extend(
+        region
+            .groups_of(&matches[..matches.len().min(MOVE_MATCHES)])
+            .into_iter()
+            .filter(|&to| to != home),
+    );
+    members.clear();
+    for &to in targets.iter() {
+        members.extend(&region.group(to).members);
+    }
+    scores.clear();
+    region.scores_with(a, members, score, scores);
+    let mut offset = 0;
+    for &to in targets.iter() {
         let target = region.group(to);
         let size = target.members.len();
         let target_value = region.value(to);
-        scores.clear();
-        scores.extend(target.members.iter().map(|&b| region.score(a, b)));
+        let scores = &scores[offset..offset + size];
+        offset += size;
         let affinity: f64 = scores.iter().sum();
 
         if home_size > MIN_SIZE && size < MAX_SIZE {

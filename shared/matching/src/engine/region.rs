@@ -28,6 +28,14 @@ impl GroupState {
     }
 }
 
+/// Buffers of [`Region::scores_with`].
+#[derive(Default)]
+pub(crate) struct ScoreScratch {
+    weights: Vec<u8>,
+    globals: Vec<u32>,
+    scored: Vec<(f64, u32)>,
+}
+
 pub(crate) struct Region<'a> {
     population: &'a Population<'a>,
     /// Global index of each local person, ascending.
@@ -104,6 +112,29 @@ impl<'a> Region<'a> {
 
     pub(crate) fn score(&self, a: u32, b: u32) -> f64 {
         self.population.score(self.global(a), self.global(b))
+    }
+
+    /// `x`'s pair scores with each of `others`, appended to `out` (as [`Self::score`], one pass
+    /// over each other person's interests).
+    pub(crate) fn scores_with(
+        &self,
+        x: u32,
+        others: &[u32],
+        scratch: &mut ScoreScratch,
+        out: &mut Vec<f64>,
+    ) {
+        scratch.globals.clear();
+        scratch
+            .globals
+            .extend(others.iter().map(|&l| self.people[l as usize]));
+        scratch.scored.clear();
+        self.population.profiles().score_each(
+            self.global(x),
+            &scratch.globals,
+            &mut scratch.weights,
+            &mut scratch.scored,
+        );
+        out.extend(scratch.scored.iter().map(|&(s, _)| s));
     }
 
     /// Sum of `x`'s pair scores with `members` (skipping `x` itself).
