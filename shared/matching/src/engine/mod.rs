@@ -6,7 +6,7 @@
 //!    regions spread over the worker threads.
 //! 3. Per region: seed groups of four from the hardest-to-place people, repair the leftovers,
 //!    split groups of eight, then local search (moves and swaps) to a local optimum, and repair
-//!    again.
+//!    again with everyone within reach of each leftover.
 //! 4. Each group gets the meeting point that leaves its worst-off member the most spare travel,
 //!    its score and reasons; each leftover a reason code.
 //!
@@ -339,7 +339,9 @@ impl Work<'_> {
         local_search::resplit_pairs(&mut region, &mut rng, self.clock, focus.as_deref());
         let rounds = self.config.recreate_rounds * size;
         recreate::recreate(&mut region, &mut rng, self.clock, rounds);
-        complete = complete && repair::repair(&mut region, self.clock, Pool::Wide);
+        // Runs even after a cut short placement: whoever it places counts.
+        let repaired = repair::repair(&mut region, self.clock, Pool::Wide);
+        complete = complete && repaired;
         region.split_large_groups();
 
         (self.progress)(Progress::Finishing { people: size });
