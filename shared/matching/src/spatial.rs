@@ -192,23 +192,30 @@ impl SpatialIndex {
         // The nearest found so far, ascending: for the few dozen kept, a sorted vector is
         // cheaper than a heap and needs no sorting at the end.
         let mut kept = Vec::with_capacity(limit.min(1024) + 1);
-        self.visit(0, query, limit, &mut kept);
+        self.visit(
+            0,
+            chord_sq_to_box(&self.nodes[0], &query.xyz),
+            query,
+            limit,
+            &mut kept,
+        );
         out.extend(kept.into_iter().map(|f| {
             let km = 2.0 * EARTH_RADIUS_KM * (f.chord * 0.5).min(1.0).asin();
             (km, f.index)
         }));
     }
 
-    fn visit(&self, node: u32, query: &Query, limit: usize, kept: &mut Vec<Found>) {
+    /// Visits `node`, whose box is `box_sq` (squared chord) away from the query.
+    fn visit(&self, node: u32, box_sq: f64, query: &Query, limit: usize, kept: &mut Vec<Found>) {
         let n = &self.nodes[node as usize];
-        // Everything in chord lengths (monotonic in distance): a node is skipped when even its
-        // nearest corner is beyond the query's reach plus the largest reach inside, or beyond
-        // the farthest person kept once the heap is full.
+        // Everything in chord lengths (monotonic in distance), compared squared: a node is
+        // skipped when even its nearest corner is beyond the query's reach plus the largest
+        // reach inside, or beyond the farthest person kept once the list is full.
         let mut limit_chord = query.reach.chord_with(&n.max_reach) * (1.0 + 1e-12);
         if kept.len() == limit {
             limit_chord = limit_chord.min(kept.last().map_or(f64::INFINITY, |t| t.chord));
         }
-        if chord_to_box(n, &query.xyz) > limit_chord {
+        if box_sq * (1.0 - 1e-12) > limit_chord * limit_chord {
             return;
         }
         match n.children {
@@ -221,6 +228,14 @@ impl SpatialIndex {
                     let chord_sq = dx * dx + dy * dy + dz * dz;
                     let reach = query.reach.chord_with(&slot.reach) * (1.0 + 1e-12);
                     if slot.index == query.exclude || chord_sq > reach * reach {
+                        continue;
+                    }
+                    // Clearly farther than the farthest kept (ties are left to the exact order).
+                    if kept.len() == limit
+                        && kept
+                            .last()
+                            .is_some_and(|w| chord_sq > w.chord * w.chord * (1.0 + 1e-9))
+                    {
                         continue;
                     }
                     let found = Found {
@@ -239,15 +254,15 @@ impl SpatialIndex {
                 }
             }
             Some((left, right)) => {
-                let left_bound = chord_to_box(&self.nodes[left as usize], &query.xyz);
-                let right_bound = chord_to_box(&self.nodes[right as usize], &query.xyz);
-                let (first, second) = if left_bound <= right_bound {
-                    (left, right)
+                let left_sq = chord_sq_to_box(&self.nodes[left as usize], &query.xyz);
+                let right_sq = chord_sq_to_box(&self.nodes[right as usize], &query.xyz);
+                if left_sq <= right_sq {
+                    self.visit(left, left_sq, query, limit, kept);
+                    self.visit(right, right_sq, query, limit, kept);
                 } else {
-                    (right, left)
-                };
-                self.visit(first, query, limit, kept);
-                self.visit(second, query, limit, kept);
+                    self.visit(right, right_sq, query, limit, kept);
+                    self.visit(left, left_sq, query, limit, kept);
+                }
             }
         }
     }
@@ -260,14 +275,14 @@ struct Query {
     exclude: u32,
 }
 
-/// The straight-line distance from `q` to the node's box: no one inside is nearer.
-fn chord_to_box(node: &Node, q: &[f64; 3]) -> f64 {
+/// The squared straight-line distance from `q` to the node's box: no one inside is nearer.
+fn chord_sq_to_box(node: &Node, q: &[f64; 3]) -> f64 {
     let mut sq = 0.0;
     for ((lo, hi), q) in node.lo.iter().zip(&node.hi).zip(q) {
         let gap = (lo - q).max(q - hi).max(0.0);
         sq += gap * gap;
     }
-    sq.sqrt() * (1.0 - 1e-12)
+    sq
 }
 
 #[cfg(test)]
