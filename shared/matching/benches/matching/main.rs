@@ -6,7 +6,8 @@
 //! the engine's phases ended and the CPU time it used, the ratio of the objectives, how many of
 //! the unplaced people one move (join, new group, swap) could place (checked independently by
 //! `circle_matching::augmenting_moves`) and how many could have formed a group on their own,
-//! whether a second run with the same seed gives the identical result, the time of the tool's
+//! whether the time limit cut a phase short (only then may the result depend on the machine's
+//! speed), whether a second run with the same seed gives the identical result, the time of the tool's
 //! whole path (parse, match, render), and for 1k and 10k what an extended search (ten times the
 //! time up to a minute, twice the neighbourhoods, ruin and recreate) still finds.
 //!
@@ -18,6 +19,7 @@ mod baselines;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use circle_matching::feasibility::{MIN_GROUP, feasible_group_exists};
@@ -126,13 +128,23 @@ fn bench_size(size: usize, time_limit: Duration, extended_always: bool) {
     );
     phases(&events, our_time, cpu);
     unplaced_report(&candidates, &ours);
-    let again = match_candidates(&candidates, &config, &|_| {});
+    let again_cut = AtomicBool::new(false);
+    let again = match_candidates(&candidates, &config, &|event| {
+        if event == Progress::CutShort {
+            again_cut.store(true, Ordering::Relaxed);
+        }
+    });
     println!(
-        "second run with the same seed: {}",
+        "second run with the same seed: {}{}",
         if again == ours {
             "identical"
         } else {
             "DIFFERENT"
+        },
+        if again_cut.load(Ordering::Relaxed) {
+            " (the time limit cut a phase of the second run)"
+        } else {
+            ""
         }
     );
     tool_path(&candidates, &config);
@@ -186,8 +198,13 @@ fn phases(events: &[(Duration, Progress)], total: Duration, cpu: Option<Duration
         })
         .unwrap_or(0);
     let cpu = cpu.map_or("-".to_owned(), |c| format!("{:.2}s", c.as_secs_f64()));
+    let cut = if events.iter().any(|(_, e)| *e == Progress::CutShort) {
+        "YES (the result depends on the machine's speed)"
+    } else {
+        "no"
+    };
     println!(
-        "phases ended at: neighbours {}, slices {}, placing {}, search {} (largest region, {largest} people), all {:.2}s; CPU {cpu}",
+        "phases ended at: neighbours {}, slices {}, placing {}, search {} (largest region, {largest} people), all {:.2}s; CPU {cpu}; time limit cut a phase: {cut}",
         at(&|e| matches!(e, Progress::Regions { .. })),
         at(&|e| matches!(e, Progress::Slices { .. })),
         at(&|e| matches!(e, Progress::Searching { people } if *people == largest)),

@@ -70,6 +70,12 @@ fn run() -> anyhow::Result<()> {
     // Reports at most once a second, from the first second on.
     let last_report = Mutex::new(started);
     let report = |progress: Progress| {
+        if progress == Progress::CutShort {
+            eprintln!(
+                "circle-match: the time limit cut the search short; another run with the same seed may differ"
+            );
+            return;
+        }
         let mut last = last_report.lock().expect("progress lock");
         if last.elapsed() < Duration::from_secs(1) {
             return;
@@ -93,6 +99,7 @@ fn run() -> anyhow::Result<()> {
             Progress::Grouping { done, total } => {
                 format!("grouped the regions of {done} of {total} people")
             }
+            Progress::CutShort => return,
         };
         eprintln!("circle-match: {elapsed:.1}s: {what}");
     };

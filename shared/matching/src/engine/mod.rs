@@ -10,8 +10,10 @@
 //! 4. Each group gets the meeting point that leaves its worst-off member the most spare travel,
 //!    its score and reasons; each leftover a reason code.
 //!
-//! Everything is deterministic for a seed (seeded ChaCha, no hash-order iteration); only a time
-//! limit that actually cuts a phase short makes the result depend on the machine's speed.
+//! Everything is deterministic for a seed (seeded ChaCha, no hash-order iteration, searches
+//! bounded by a work budget that depends only on the input); only a time limit that actually
+//! cuts a phase short (then [`Progress::CutShort`] is sent) makes the result depend on the
+//! machine's speed.
 
 mod local_search;
 mod neighbours;
@@ -23,8 +25,8 @@ mod seed;
 mod unmatched;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -88,6 +90,9 @@ pub enum Progress {
     Finishing { people: usize },
     /// `done` of `total` people have their region grouped.
     Grouping { done: usize, total: usize },
+    /// The time limit cut a phase short (sent at the end): the result depends on the machine's
+    /// speed, and another run with the same seed may differ.
+    CutShort,
 }
 
 /// Groups `candidates` (distinct user ids, as [`crate::parse_candidates`] guarantees).
@@ -122,20 +127,35 @@ const SLICE_SHARE: f64 = 0.8;
 
 /// The deadlines of a run: the search (moves that only raise the objective) stops at
 /// `search_until`, so that placing people and describing groups fit before `deadline`.
+/// A safety net: the search normally ends by its work budget first. Whether the clock stopped
+/// anything is recorded in `cut`.
 pub(crate) struct Clock {
     search_until: Instant,
     deadline: Instant,
+    cut: Arc<AtomicBool>,
 }
 
 impl Clock {
     /// The end of the whole call has come: only what is needed for a valid result runs.
     pub(crate) fn expired(&self) -> bool {
-        Instant::now() >= self.deadline
+        self.note(Instant::now() >= self.deadline)
     }
 
     /// The search must stop.
     pub(crate) fn search_over(&self) -> bool {
-        Instant::now() >= self.search_until
+        self.note(Instant::now() >= self.search_until)
+    }
+
+    fn note(&self, over: bool) -> bool {
+        if over {
+            self.cut.store(true, Ordering::Relaxed);
+        }
+        over
+    }
+
+    /// Whether the clock stopped some work.
+    fn cut(&self) -> bool {
+        self.cut.load(Ordering::Relaxed)
     }
 
     /// The same deadline, with the search ending after `share` of the search time left.
@@ -148,6 +168,7 @@ impl Clock {
                     .saturating_duration_since(now)
                     .mul_f64(share),
             deadline: self.deadline,
+            cut: Arc::clone(&self.cut),
         }
     }
 }
@@ -162,6 +183,7 @@ fn run(
     let clock = Clock {
         search_until: started + config.time_limit.mul_f64(1.0 - FINISHING_SHARE),
         deadline: started + config.time_limit,
+        cut: Arc::default(),
     };
     let threads = config.threads.max(1);
     let population = Population::spatially_ordered(candidates);
@@ -242,6 +264,9 @@ fn run(
             .expect("every region is processed");
         groups.extend(outcome.groups);
         unmatched.extend(outcome.unmatched);
+    }
+    if clock.cut() || neighbours.cut() {
+        progress(Progress::CutShort);
     }
     groups.sort_by_key(|(first, _)| *first);
     unmatched.sort_by_key(|(i, _)| *i);

@@ -23,6 +23,8 @@ pub(crate) struct Neighbours {
     best: Rows,
     reachable_any: Vec<bool>,
     complete: Vec<bool>,
+    /// Some people got their best matches from their nearest people only (the clock).
+    cut: bool,
 }
 
 impl Neighbours {
@@ -60,8 +62,10 @@ impl Neighbours {
             best: Rows::default(),
             reachable_any: Vec::with_capacity(n),
             complete: Vec::with_capacity(n),
+            cut: false,
         };
         for part in parts {
+            all.cut |= part.late;
             all.near.append(part.near);
             all.best.append(part.best);
             all.reachable_any.extend(part.reachable_any);
@@ -85,6 +89,11 @@ impl Neighbours {
         self.reachable_any[i]
     }
 
+    /// Whether the clock cut the search for some best matches short.
+    pub(crate) fn cut(&self) -> bool {
+        self.cut
+    }
+
     /// Whether [`Self::near`] holds everyone unblocked within reach (it was not cut at the limit).
     pub(crate) fn complete(&self, i: usize) -> bool {
         self.complete[i]
@@ -96,6 +105,7 @@ struct Part {
     best: Rows,
     reachable_any: Vec<bool>,
     complete: Vec<bool>,
+    late: bool,
 }
 
 impl Part {
@@ -111,15 +121,15 @@ impl Part {
             best: Rows::default(),
             reachable_any: Vec::with_capacity(people.len()),
             complete: Vec::with_capacity(people.len()),
+            late: false,
         };
         let mut found = Vec::new();
         let mut pool: Vec<u32> = Vec::new();
         let mut scored: Vec<(f64, u32)> = Vec::new();
-        let mut late = false;
         let mut weights = Vec::new();
         for i in people {
-            if i % 64 == 0 && !late {
-                late = Instant::now() >= full_until;
+            if i % 64 == 0 && !part.late {
+                part.late = Instant::now() >= full_until;
             }
             let limit = limits.near + population.avoid_list(i).len();
             population.nearest_reachable(i, limit, &mut found);
@@ -137,7 +147,7 @@ impl Part {
             let candidate = population.candidate(i);
             let mut names: Vec<u32> = population.profiles().interest_ids(i).collect();
             names.sort_by_key(|&name| (by_interest.holders[name as usize].len(), name));
-            let queried = if late { 0 } else { INTERESTS_QUERIED };
+            let queried = if part.late { 0 } else { INTERESTS_QUERIED };
             for name in names.into_iter().take(queried) {
                 by_interest.nearest_holders(
                     name,
