@@ -88,6 +88,8 @@ struct MoveScratch {
     targets: Vec<u32>,
     members: Vec<u32>,
     scores: Vec<f64>,
+    /// Improving moves: gain, target group and whom `a` swaps with (`None`: `a` joins).
+    moves: Vec<(f64, u32, Option<u32>)>,
 }
 
 fn best_move(region: &Region, a: u32, scratch: &mut MoveScratch) -> Option<Found> {
@@ -98,7 +100,6 @@ fn best_move(region: &Region, a: u32, scratch: &mut MoveScratch) -> Option<Found
     let home_size = home_group.members.len();
     let home_value = region.value(home);
     let without_a = home_group.pair_sum - region.fit(a);
-    let mut best: Option<Found> = None;
     let matches = region.best(a);
     // `a`'s scores with the members of every target group, in one pass.
     let MoveScratch {
@@ -106,6 +107,7 @@ fn best_move(region: &Region, a: u32, scratch: &mut MoveScratch) -> Option<Found
         targets,
         members,
         scores,
+        moves,
     } = scratch;
     targets.clear();
     targets.extend(
@@ -120,6 +122,9 @@ fn best_move(region: &Region, a: u32, scratch: &mut MoveScratch) -> Option<Found
     }
     scores.clear();
     region.scores_with(a, members, score, scores);
+    // Every improving move by its gain; whether the groups still meet (the costly part) is
+    // checked from the largest gain down, so only until the first that does.
+    moves.clear();
     let mut offset = 0;
     for &to in targets.iter() {
         let target = region.group(to);
@@ -133,24 +138,8 @@ fn best_move(region: &Region, a: u32, scratch: &mut MoveScratch) -> Option<Found
             let gain = group_value(without_a, home_size - 1) - home_value
                 + group_value(target.pair_sum + affinity, size + 1)
                 - target_value;
-            if gain > MIN_GAIN
-                && best.as_ref().is_none_or(|b| gain > b.gain)
-                && region.fits_with(a, &target.members)
-            {
-                let mut joined = target.members.clone();
-                joined.push(a);
-                if let Some(point) = region.meeting_point(&joined, Some(target.point)) {
-                    let left: Vec<u32> = home_group
-                        .members
-                        .iter()
-                        .copied()
-                        .filter(|&m| m != a)
-                        .collect();
-                    best = Some(Found {
-                        gain,
-                        changes: vec![(home, left, home_group.point), (to, joined, point)],
-                    });
-                }
+            if gain > MIN_GAIN {
+                moves.push((gain, to, None));
             }
         }
 
@@ -162,15 +151,35 @@ fn best_move(region: &Region, a: u32, scratch: &mut MoveScratch) -> Option<Found
             }
             let with_b = without_a + region.affinity(b, &home_group.members) - scores[k];
             let gain = target_gain + group_value(with_b, home_size) - home_value;
-            if gain <= MIN_GAIN || best.as_ref().is_some_and(|f| gain <= f.gain) {
-                continue;
-            }
-            if let Some(changes) = swap_changes(region, a, home, b, to) {
-                best = Some(Found { gain, changes });
+            if gain > MIN_GAIN {
+                moves.push((gain, to, Some(b)));
             }
         }
     }
-    best
+    // Largest gain first; among equal gains the first found (a stable sort).
+    moves.sort_by(|x, y| y.0.total_cmp(&x.0));
+    moves.iter().find_map(|&(gain, to, swap)| {
+        let changes = match swap {
+            Some(b) => swap_changes(region, a, home, b, to)?,
+            None => {
+                let target = region.group(to);
+                if !region.fits_with(a, &target.members) {
+                    return None;
+                }
+                let mut joined = target.members.clone();
+                joined.push(a);
+                let point = region.meeting_point(&joined, Some(target.point))?;
+                let left: Vec<u32> = home_group
+                    .members
+                    .iter()
+                    .copied()
+                    .filter(|&m| m != a)
+                    .collect();
+                vec![(home, left, home_group.point), (to, joined, point)]
+            }
+        };
+        Some(Found { gain, changes })
+    })
 }
 
 /// For someone left over: the best trade with a member of a nearby group who suits that group
@@ -237,6 +246,7 @@ const PAIRS_PER_GROUP: usize = 24;
 struct Scratch {
     people: Vec<u32>,
     inside: Vec<f64>,
+    row_sums: Vec<f64>,
     splits: Vec<(f64, usize)>,
 }
 
@@ -382,21 +392,23 @@ fn best_resplit(region: &Region, g: u32, h: u32, scratch: &mut Scratch) -> Optio
         }
         true
     };
-    // inside[mask]: sum of pair scores within `mask`, from the mask without its lowest bit.
+    // inside[mask]: sum of pair scores within `mask`. Masks below `1 << (top + 1)` are built
+    // from those below `1 << top` plus the row of `top`: the row's sum over each lower mask
+    // comes from the same mask without its lowest bit, so every mask costs O(1).
     let full = (1usize << n) - 1;
     let inside = &mut scratch.inside;
+    let row_sums = &mut scratch.row_sums;
     inside.clear();
     inside.resize(full + 1, 0.0);
-    for mask in 1..=full {
-        let low = mask.trailing_zeros() as usize;
-        let rest = mask & (mask - 1);
-        let mut sum = inside[rest];
-        let mut bits = rest;
-        while bits != 0 {
-            sum += scores[low][bits.trailing_zeros() as usize];
-            bits &= bits - 1;
+    row_sums.clear();
+    row_sums.resize(1 << (n - 1), 0.0);
+    for top in 0..n {
+        let base = 1usize << top;
+        for rest in 1..base {
+            let row = row_sums[rest & (rest - 1)] + scores[top][rest.trailing_zeros() as usize];
+            row_sums[rest] = row;
+            inside[base | rest] = inside[rest] + row;
         }
-        inside[mask] = sum;
     }
     let current = region.value(g) + region.value(h);
     let splits = &mut scratch.splits;
