@@ -1,3 +1,4 @@
+use std::sync::Mutex;
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
@@ -8,8 +9,8 @@ use circle_matching::generate::realistic_population;
 use circle_matching::meeting::{Reach, best_point};
 use circle_matching::score::pair_score;
 use circle_matching::{
-    Candidate, CommunicationStyle, MatchConfig, Matching, UnmatchedReason, evaluate, improve,
-    match_candidates, verify,
+    Candidate, CommunicationStyle, MatchConfig, Matching, Progress, UnmatchedReason, evaluate,
+    improve, match_candidates, verify,
 };
 
 use crate::people::{near_origin, person};
@@ -253,8 +254,18 @@ fn every_unmatched_reason_has_a_case() {
         time_limit: Duration::ZERO,
         ..config(1)
     };
-    let rushed = match_candidates(&candidates, &out_of_time, &|_| {});
+    let events = Mutex::new(Vec::new());
+    let rushed = match_candidates(&candidates, &out_of_time, &|event| {
+        events.lock().expect("events lock").push(event);
+    });
     assert_eq!(verify(&candidates, &rushed), vec![]);
+    // The clock cut the run short, and says so once, at the end.
+    let events = events.into_inner().expect("events lock");
+    assert_eq!(events.last(), Some(&Progress::CutShort));
+    assert_eq!(
+        events.iter().filter(|e| **e == Progress::CutShort).count(),
+        1
+    );
     assert_eq!(
         reason_of(&rushed, "left1"),
         Some(UnmatchedReason::NotPlacedWithinTimeLimit)
