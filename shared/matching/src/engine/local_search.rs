@@ -402,10 +402,10 @@ fn best_resplit(region: &Region, g: u32, h: u32, scratch: &mut Scratch) -> Optio
     inside.resize(full + 1, 0.0);
     row_sums.clear();
     row_sums.resize(1 << (n - 1), 0.0);
-    for top in 0..n {
+    for (top, top_scores) in scores.iter().enumerate().take(n) {
         let base = 1usize << top;
         for rest in 1..base {
-            let row = row_sums[rest & (rest - 1)] + scores[top][rest.trailing_zeros() as usize];
+            let row = row_sums[rest & (rest - 1)] + top_scores[rest.trailing_zeros() as usize];
             row_sums[rest] = row;
             inside[base | rest] = inside[rest] + row;
         }
