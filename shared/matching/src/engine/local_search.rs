@@ -239,7 +239,7 @@ const MAX_PAIR_PEOPLE: usize = 12;
 /// Best splits of a pair whose meeting points are tried.
 const SPLITS_TRIED: usize = 24;
 /// Nearby groups (most linked by best matches first) each group is re-split with.
-const PAIRS_PER_GROUP: usize = 24;
+const PAIRS_PER_GROUP: usize = 16;
 
 /// Buffers reused between re-splits.
 #[derive(Default)]

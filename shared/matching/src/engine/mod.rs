@@ -117,7 +117,7 @@ pub fn improve(
 
 /// Share of the time limit the neighbour lists may take with every interest looked up; people
 /// after it get their best matches from their nearest people only.
-const NEIGHBOUR_SHARE: f64 = 0.35;
+const NEIGHBOUR_SHARE: f64 = 0.45;
 /// Share of the time limit kept after the search for placing the last people and describing
 /// the groups.
 const FINISHING_SHARE: f64 = 0.1;
