@@ -6,7 +6,8 @@
 //!    regions spread over the worker threads.
 //! 3. Per region: seed groups of four from the hardest-to-place people, repair the leftovers,
 //!    split groups of eight, then local search (moves and swaps) to a local optimum, and repair
-//!    again with everyone within reach of each leftover.
+//!    again with everyone within reach of each leftover; whoever no move places gets the groups
+//!    around them ruined and recreated, kept only when that places more people.
 //! 4. Each group gets the meeting point that leaves its worst-off member the most spare travel,
 //!    its score and reasons; each leftover a reason code.
 //!
@@ -21,6 +22,7 @@ mod recreate;
 mod region;
 mod regions;
 mod repair;
+mod ruin_around;
 mod seed;
 mod unmatched;
 

@@ -1,10 +1,13 @@
 //! Placing the people the first grouping left over: join a group with room, take someone's place
 //! who can move to another group, start a new group with other leftovers and people that groups
 //! larger than the minimum can spare, or regroup a small pocket (the leftover, other leftovers
-//! nearby and one or two nearby groups) exactly, placing as many of them as possible.
+//! nearby and one or two nearby groups) exactly, placing as many of them as possible; at the end
+//! (with everyone within reach), ruin and recreate the groups around them
+//! ([`crate::engine::ruin_around`]).
 
 use crate::engine::Clock;
 use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
+use crate::engine::ruin_around::ruin_around;
 use crate::engine::seed::grow;
 use crate::geo::LatLng;
 use crate::score::group_value;
@@ -48,7 +51,8 @@ pub(crate) fn repair(region: &mut Region, clock: &Clock, reach: Pool) -> bool {
             progress |= insert(region, x, &pool)
                 || eject(region, x, &pool, reach)
                 || regroup(region, x, &pool, reach)
-                || regroup_pocket(region, x);
+                || regroup_pocket(region, x)
+                || (reach == Pool::Wide && ruin_around(region, x, &pool));
         }
         if !progress {
             return true;

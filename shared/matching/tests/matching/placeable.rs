@@ -92,3 +92,65 @@ fn nobody_left_out_of_a_random_population_can_be_placed_by_one_move() {
         assert_eq!(found, Some(None));
     }
 }
+
+/// Two groups of six at one place, A (a1-a6) and B (b1-b6), and x left out. x blocks a1, a2, b1
+/// and b2, and a3-a6 block b3-b6, so no one move places x: x cannot join either group or take
+/// anyone's place in it (two blocked members stay), and a new group would need three of
+/// a3-a6 (A can spare two) or would mix them with b3-b6. Regrouping both groups places
+/// everyone: x with a3-a5, a1, a2 and a6 with b1, and b2-b6.
+fn regrouping_case() -> (Vec<Candidate>, Matching) {
+    let a: Vec<String> = (1..=6).map(|k| format!("a{k}")).collect();
+    let b: Vec<String> = (1..=6).map(|k| format!("b{k}")).collect();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for id in &a {
+        let mut p = person(id);
+        if !["a1", "a2"].contains(&id.as_str()) {
+            for other in &b[2..] {
+                p = p.avoid(other);
+            }
+        }
+        candidates.push(p.build());
+    }
+    candidates.extend(b.iter().map(|id| person(id).build()));
+    candidates.push(
+        person("x")
+            .avoid("a1")
+            .avoid("a2")
+            .avoid("b1")
+            .avoid("b2")
+            .build(),
+    );
+    let population = Population::new(&candidates);
+    let groups = [0..6, 6..12]
+        .into_iter()
+        .map(|range| {
+            let members: Vec<usize> = range.collect();
+            let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
+            let point = best_point(&reach).expect("the group meets");
+            Group::describe(&population, &members, point)
+        })
+        .collect();
+    let start = Matching {
+        groups,
+        unmatched: vec![Unmatched {
+            user_id: "x".to_owned(),
+            reason: UnmatchedReason::RegionTooSmall,
+        }],
+    };
+    assert_eq!(verify(&candidates, &start), vec![]);
+    (candidates, start)
+}
+
+#[test]
+fn someone_only_a_regrouping_of_several_groups_can_place_is_placed() {
+    let (candidates, start) = regrouping_case();
+    assert_eq!(augmenting_moves(&candidates, &start), vec![Some(None)]);
+    let config = MatchConfig {
+        seed: 5,
+        time_limit: Duration::from_secs(60),
+        ..MatchConfig::default()
+    };
+    let improved = improve(&candidates, &start, &config, &|_| {});
+    assert_eq!(verify(&candidates, &improved), vec![]);
+    assert_eq!(improved.unmatched, vec![]);
+}

@@ -1,0 +1,165 @@
+//! The last resort for a person no single move places: ruin the groups around them (the nearest
+//! group within their reach and the groups most linked to it, with the people left out nearby)
+//! and recreate those people in as many groups, or one more, from random starts. A recreation
+//! is kept only when it places more people, so an ejection chain or a regrouping of several
+//! groups that the moves cannot see still places the person.
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
+use crate::geo::LatLng;
+use crate::score::group_value;
+
+/// Groups ruined around a person.
+const GROUPS: usize = 3;
+/// Other people left out who join the ruined people.
+const LEFTOVERS: usize = 4;
+/// Random recreations tried per person.
+const TRIES: usize = 24;
+
+type Plan = Vec<(Vec<u32>, LatLng)>;
+
+/// Tries to place `x` (left out) by recreating the groups around them; `wide` is everyone
+/// within `x`'s reach. Deterministic: the random starts depend on `x` only.
+pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
+    let Some(&first) = region.groups_of(wide).first() else {
+        return false;
+    };
+    let chosen = linked_groups(region, first);
+    let mut people: Vec<u32> = chosen
+        .iter()
+        .flat_map(|&g| region.group(g).members.clone())
+        .collect();
+    let placed_now = people.len();
+    let mut leftovers = vec![x];
+    for &p in std::iter::once(&x).chain(&people) {
+        for &c in region.near(p) {
+            if leftovers.len() > LEFTOVERS {
+                break;
+            }
+            if region.group_of(c).is_none() && !leftovers.contains(&c) {
+                leftovers.push(c);
+            }
+        }
+    }
+    people.extend(&leftovers);
+    let mut rng = ChaCha8Rng::seed_from_u64(region.global(x) as u64);
+    let mut best: Option<(usize, f64, Plan)> = None;
+    for t in 0..TRIES {
+        let count = chosen.len() + t % 2;
+        let plan = recreate(region, &people, count, &mut rng);
+        let placed: usize = plan.iter().map(|(m, _)| m.len()).sum();
+        let value: f64 = plan
+            .iter()
+            .map(|(members, _)| {
+                let pair_sum: f64 = members
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &m)| region.affinity(m, &members[k + 1..]))
+                    .sum();
+                group_value(pair_sum, members.len())
+            })
+            .sum();
+        let better = best
+            .as_ref()
+            .is_none_or(|(p, v, _)| placed > *p || (placed == *p && value > *v));
+        if placed > placed_now && better {
+            best = Some((placed, value, plan));
+        }
+    }
+    let Some((_, _, plan)) = best else {
+        return false;
+    };
+    for &g in &chosen {
+        region.set_members(g, Vec::new(), region.group(g).point);
+    }
+    for (members, point) in plan {
+        region.create(members, point);
+    }
+    true
+}
+
+/// `g` and, one by one, the group most linked to those chosen by their members' nearest people.
+fn linked_groups(region: &Region, g: u32) -> Vec<u32> {
+    let mut chosen = vec![g];
+    while chosen.len() < GROUPS {
+        let mut links: Vec<(u32, u32)> = Vec::new();
+        for &c in &chosen {
+            for &m in &region.group(c).members {
+                for h in region.near(m).iter().filter_map(|&p| region.group_of(p)) {
+                    if chosen.contains(&h) {
+                        continue;
+                    }
+                    match links.iter_mut().find(|(k, _)| *k == h) {
+                        Some((_, count)) => *count += 1,
+                        None => links.push((h, 1)),
+                    }
+                }
+            }
+        }
+        let Some(&(h, _)) = links
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        else {
+            break;
+        };
+        chosen.push(h);
+    }
+    chosen
+}
+
+/// Up to `count` groups from `people`: random seeds, then each person in random order joins
+/// the group they suit best among those that still meet with them (the ones below the minimum
+/// first); groups that stay too small are dropped, and those left out try again.
+fn recreate(region: &Region, people: &[u32], count: usize, rng: &mut ChaCha8Rng) -> Plan {
+    let mut order = people.to_vec();
+    order.shuffle(rng);
+    let count = count.min(order.len());
+    let mut groups: Plan = order[..count]
+        .iter()
+        .map(|&p| (vec![p], region.location(p)))
+        .collect();
+    let mut out = Vec::new();
+    for &p in &order[count..] {
+        if !join_best(region, &mut groups, p) {
+            out.push(p);
+        }
+    }
+    let (kept, dropped): (Plan, Plan) = groups
+        .into_iter()
+        .partition(|(members, _)| members.len() >= MIN_SIZE);
+    let mut groups = kept;
+    out.extend(dropped.into_iter().flat_map(|(members, _)| members));
+    for p in out {
+        join_best(region, &mut groups, p);
+    }
+    groups
+}
+
+/// Adds `p` to the group of `groups` they suit best; false when none can take them.
+fn join_best(region: &Region, groups: &mut Plan, p: u32) -> bool {
+    let mut best: Option<(f64, usize, LatLng)> = None;
+    for (k, (members, point)) in groups.iter().enumerate() {
+        if members.len() >= MAX_SIZE || !region.fits_with(p, members) {
+            continue;
+        }
+        let need = if members.len() < MIN_SIZE { 10.0 } else { 0.0 };
+        let gain = need + region.affinity(p, members) / members.len() as f64;
+        if best.is_some_and(|(b, _, _)| gain <= b) {
+            continue;
+        }
+        let mut with = members.clone();
+        with.push(p);
+        if let Some(at) = region.meeting_point(&with, Some(*point)) {
+            best = Some((gain, k, at));
+        }
+    }
+    let Some((_, k, at)) = best else {
+        return false;
+    };
+    groups[k].0.push(p);
+    groups[k].1 = at;
+    true
+}
