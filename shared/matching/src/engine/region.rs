@@ -2,6 +2,7 @@
 //! who is in which group, each group's meeting point and the cached scores the moves need.
 
 use crate::engine::neighbours::{Neighbours, Rows};
+use crate::feasibility::feasible_group_exists;
 use crate::geo::LatLng;
 use crate::placeable::WIDE_POOL;
 use crate::population::Population;
@@ -104,6 +105,13 @@ impl<'a> Region<'a> {
             .filter(|&&(_, j)| !self.population.avoids(x, j as usize))
             .filter_map(|&(_, j)| self.people.binary_search(&j).ok().map(|k| k as u32))
             .collect()
+    }
+
+    /// Whether `l` and three of `pool` could form a group ignoring everyone else's placement
+    /// (also when the proof gave up).
+    pub(crate) fn could_form(&self, l: u32, pool: &[u32]) -> bool {
+        let pool: Vec<u32> = pool.iter().map(|&p| self.people[p as usize]).collect();
+        feasible_group_exists(self.population, self.global(l), &pool) != Some(false)
     }
 
     pub(crate) fn location(&self, l: u32) -> LatLng {

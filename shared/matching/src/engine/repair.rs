@@ -33,6 +33,8 @@ const POCKET_GROUPS: usize = 3;
 
 /// Repeats over the leftovers while anyone gets placed; returns false when the clock ran out.
 pub(crate) fn repair(region: &mut Region, clock: &Clock, reach: Pool) -> bool {
+    // The costly last resort: only with everyone within reach, once per person and call.
+    let mut may_ruin = vec![reach == Pool::Wide; region.len()];
     loop {
         let mut leftovers = region.unassigned();
         leftovers.sort_by_key(|&l| (region.near(l).len(), l));
@@ -52,7 +54,7 @@ pub(crate) fn repair(region: &mut Region, clock: &Clock, reach: Pool) -> bool {
                 || eject(region, x, &pool, reach)
                 || regroup(region, x, &pool, reach)
                 || regroup_pocket(region, x)
-                || (reach == Pool::Wide && ruin_around(region, x, &pool));
+                || std::mem::take(&mut may_ruin[x as usize]) && ruin_around(region, x, &pool);
         }
         if !progress {
             return true;

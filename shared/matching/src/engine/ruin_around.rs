@@ -27,6 +27,9 @@ pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
     let Some(&first) = region.groups_of(wide).first() else {
         return false;
     };
+    if !region.could_form(x, wide) {
+        return false;
+    }
     let chosen = linked_groups(region, first);
     let mut people: Vec<u32> = chosen
         .iter()
