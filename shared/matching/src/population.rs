@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use crate::candidate::Candidate;
-use crate::geo::{EARTH_RADIUS_KM, LatLng, SpherePoint};
+use crate::geo::{LatLng, SpherePoint};
 use crate::meeting::{Reach, find_point};
 use crate::score::ProfileTable;
-use crate::spatial::SpatialIndex;
+use crate::spatial::{HalfAngle, SpatialIndex};
 
 pub struct Population<'a> {
     candidates: Vec<&'a Candidate>,
@@ -126,13 +126,9 @@ impl<'a> Population<'a> {
     /// as chords: `d <= r` exactly when `2 sin(d / 2R) <= 2 sin(r / 2R)` (for `r <= pi R`), with
     /// a rounding margin in favour of meeting (meeting points are checked exactly anyway).
     pub fn can_meet(&self, a: usize, b: usize) -> bool {
-        let (ha, hb) = (self.half_reach[a], self.half_reach[b]);
-        if ha.angle + hb.angle >= std::f64::consts::FRAC_PI_2 {
-            return true;
-        }
+        let reach = self.half_reach[a].chord_with(&self.half_reach[b]) * (1.0 + 1e-9);
         let (p, q) = (self.xyz[a], self.xyz[b]);
         let (dx, dy, dz) = (p[0] - q[0], p[1] - q[1], p[2] - q[2]);
-        let reach = 2.0 * (ha.sin * hb.cos + ha.cos * hb.sin) * (1.0 + 1e-9);
         dx * dx + dy * dy + dz * dz <= reach * reach
     }
 
@@ -163,25 +159,6 @@ impl<'a> Population<'a> {
     /// Up to `limit` people who could meet `i`, nearest first, as `(distance_km, index)`.
     pub fn nearest_reachable(&self, i: usize, limit: usize, out: &mut Vec<(f64, u32)>) {
         self.index.nearest_reachable(i, limit, out);
-    }
-}
-
-/// Half the angle a travel distance spans at the earth's centre, with its sine and cosine.
-#[derive(Clone, Copy)]
-struct HalfAngle {
-    angle: f64,
-    sin: f64,
-    cos: f64,
-}
-
-impl HalfAngle {
-    fn new(km: f64) -> Self {
-        let angle = km / (2.0 * EARTH_RADIUS_KM);
-        Self {
-            angle,
-            sin: angle.sin(),
-            cos: angle.cos(),
-        }
     }
 }
 

@@ -29,14 +29,14 @@ struct Slot {
 /// of two reaches added is `2 sin(a + b) = 2 (sin a cos b + cos a sin b)`, without trigonometry
 /// per pair.
 #[derive(Clone, Copy)]
-struct HalfAngle {
+pub(crate) struct HalfAngle {
     angle: f64,
     sin: f64,
     cos: f64,
 }
 
 impl HalfAngle {
-    fn new(km: f64) -> Self {
+    pub(crate) fn new(km: f64) -> Self {
         let angle = km / (2.0 * EARTH_RADIUS_KM);
         Self {
             angle,
@@ -47,7 +47,7 @@ impl HalfAngle {
 
     /// The chord between two points whose distance is the sum of both reaches (the diameter
     /// when that is half the earth's circumference or more).
-    fn chord_with(&self, other: &HalfAngle) -> f64 {
+    pub(crate) fn chord_with(&self, other: &HalfAngle) -> f64 {
         if self.angle + other.angle >= std::f64::consts::FRAC_PI_2 {
             2.0
         } else {
