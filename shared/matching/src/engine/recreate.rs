@@ -87,26 +87,9 @@ fn rebuild(
         .map(|&p| (vec![p], region.location(p)))
         .collect();
     for &p in &order[count..] {
-        let mut best: Option<(f64, usize, LatLng)> = None;
-        for (k, (members, point)) in groups.iter().enumerate() {
-            if members.len() >= MAX_SIZE || !region.fits_with(p, members) {
-                continue;
-            }
-            // Fill the small groups first, then follow affinity.
-            let need = if members.len() < MIN_SIZE { 10.0 } else { 0.0 };
-            let gain = need + region.affinity(p, members) / members.len() as f64;
-            if best.is_some_and(|(b, _, _)| gain <= b) {
-                continue;
-            }
-            let mut with = members.clone();
-            with.push(p);
-            if let Some(at) = region.meeting_point(&with, Some(*point)) {
-                best = Some((gain, k, at));
-            }
+        if !join_best(region, &mut groups, p) {
+            return None;
         }
-        let (_, k, at) = best?;
-        groups[k].0.push(p);
-        groups[k].1 = at;
     }
     groups
         .iter()
@@ -130,4 +113,31 @@ fn polish(region: &mut Region, groups: &[u32]) {
             }
         }
     }
+}
+
+/// Adds `p` to the group of `groups` they suit best; false when none can take them.
+pub(crate) fn join_best(region: &Region, groups: &mut [(Vec<u32>, LatLng)], p: u32) -> bool {
+    let mut best: Option<(f64, usize, LatLng)> = None;
+    for (k, (members, point)) in groups.iter().enumerate() {
+        if members.len() >= MAX_SIZE || !region.fits_with(p, members) {
+            continue;
+        }
+        // Fill the small groups first, then follow affinity.
+        let need = if members.len() < MIN_SIZE { 10.0 } else { 0.0 };
+        let gain = need + region.affinity(p, members) / members.len() as f64;
+        if best.is_some_and(|(b, _, _)| gain <= b) {
+            continue;
+        }
+        let mut with = members.clone();
+        with.push(p);
+        if let Some(at) = region.meeting_point(&with, Some(*point)) {
+            best = Some((gain, k, at));
+        }
+    }
+    let Some((_, k, at)) = best else {
+        return false;
+    };
+    groups[k].0.push(p);
+    groups[k].1 = at;
+    true
 }

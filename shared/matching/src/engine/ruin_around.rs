@@ -8,7 +8,8 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
+use crate::engine::recreate::join_best;
+use crate::engine::region::{MIN_SIZE, Region};
 use crate::geo::LatLng;
 use crate::score::group_value;
 
@@ -139,30 +140,4 @@ fn recreate(region: &Region, people: &[u32], count: usize, rng: &mut ChaCha8Rng)
         join_best(region, &mut groups, p);
     }
     groups
-}
-
-/// Adds `p` to the group of `groups` they suit best; false when none can take them.
-fn join_best(region: &Region, groups: &mut Plan, p: u32) -> bool {
-    let mut best: Option<(f64, usize, LatLng)> = None;
-    for (k, (members, point)) in groups.iter().enumerate() {
-        if members.len() >= MAX_SIZE || !region.fits_with(p, members) {
-            continue;
-        }
-        let need = if members.len() < MIN_SIZE { 10.0 } else { 0.0 };
-        let gain = need + region.affinity(p, members) / members.len() as f64;
-        if best.is_some_and(|(b, _, _)| gain <= b) {
-            continue;
-        }
-        let mut with = members.clone();
-        with.push(p);
-        if let Some(at) = region.meeting_point(&with, Some(*point)) {
-            best = Some((gain, k, at));
-        }
-    }
-    let Some((_, k, at)) = best else {
-        return false;
-    };
-    groups[k].0.push(p);
-    groups[k].1 = at;
-    true
 }
