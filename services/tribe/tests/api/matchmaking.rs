@@ -494,19 +494,7 @@ async fn concurrent_starts_on_two_instances_never_overlap_nor_invite_anyone_twic
             client.start_matchmaking_run(request).await
         }));
     }
-    let mut succeeded = 0;
-    for call in calls {
-        match call.await.unwrap() {
-            Ok(_) => succeeded += 1,
-            Err(status) => {
-                circle_testkit::status::assert_reason(
-                    &status,
-                    Code::FailedPrecondition,
-                    "RUN_IN_PROGRESS",
-                );
-            }
-        }
-    }
+    let succeeded = successes(calls, "RUN_IN_PROGRESS").await;
     assert!(succeeded >= 1);
     let db = app.db.admin_client().await;
     let overlapping = db
@@ -936,19 +924,7 @@ async fn racing_acceptances_fill_the_seats_and_turn_the_tribe_active_once() {
             client.accept_match_invitation(request).await
         }));
     }
-    let mut accepted = 0;
-    for call in calls {
-        match call.await.unwrap() {
-            Ok(_) => accepted += 1,
-            Err(status) => {
-                circle_testkit::status::assert_reason(
-                    &status,
-                    Code::FailedPrecondition,
-                    "TRIBE_FULL",
-                );
-            }
-        }
-    }
+    let accepted = successes(calls, "TRIBE_FULL").await;
     assert_eq!(accepted, 5, "every seat taken, none twice");
     let row = db
         .query_one(
@@ -1046,4 +1022,22 @@ async fn an_invitation_accepted_and_declined_at_once_is_answered_once() {
     }
     let tribe = app.get_tribe(&group[0], &tribe_id).await.unwrap();
     assert_eq!(tribe.member_count, members);
+}
+
+/// Awaits racing calls and counts those that succeeded; every other one must have been refused
+/// with FAILED_PRECONDITION `reason`.
+async fn successes<T>(
+    calls: Vec<tokio::task::JoinHandle<Result<T, tonic::Status>>>,
+    reason: &str,
+) -> i64 {
+    let mut succeeded = 0;
+    for call in calls {
+        match call.await.unwrap() {
+            Ok(_) => succeeded += 1,
+            Err(status) => {
+                circle_testkit::status::assert_reason(&status, Code::FailedPrecondition, reason)
+            }
+        }
+    }
+    succeeded
 }
