@@ -1,6 +1,7 @@
-//! The last resort for a person no single move places: ruin the groups around them (the nearest
-//! group within their reach and the groups most linked to it, with the people left out nearby)
-//! and recreate those people in as many groups, or one more, from random starts. A recreation
+//! The last resort for a person no single move places: ruin the groups around them (a group
+//! within their reach and the groups most linked to it, with the people left out nearby) and
+//! recreate those people in as many groups, or one more, from random starts. Two, three and
+//! four groups are ruined in turn, around each of the nearest groups within reach. A recreation
 //! is kept only when it places more people, so an ejection chain or a regrouping of several
 //! groups that the moves cannot see still places the person.
 
@@ -13,25 +14,45 @@ use crate::engine::region::{MIN_SIZE, Region};
 use crate::geo::LatLng;
 use crate::score::group_value;
 
-/// Groups ruined around a person.
-const GROUPS: usize = 3;
+/// Nearest groups within a person's reach whose surroundings are ruined in turn.
+const STARTS: usize = 3;
+/// Groups ruined together, fewest first.
+const SIZES: [usize; 3] = [2, 3, 4];
 /// Other people left out who join the ruined people.
 const LEFTOVERS: usize = 4;
-/// Random recreations tried per person.
-const TRIES: usize = 24;
+/// Random recreations tried per set of ruined groups.
+const TRIES: usize = 32;
 
 type Plan = Vec<(Vec<u32>, LatLng)>;
 
 /// Tries to place `x` (left out) by recreating the groups around them; `wide` is everyone
 /// within `x`'s reach. Deterministic: the random starts depend on `x` only.
 pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
-    let Some(&first) = region.groups_of(wide).first() else {
-        return false;
-    };
-    if !region.could_form(x, wide) {
+    let starts: Vec<u32> = region.groups_of(wide).into_iter().take(STARTS).collect();
+    if starts.is_empty() || !region.could_form(x, wide) {
         return false;
     }
-    let chosen = linked_groups(region, first);
+    let mut rng = ChaCha8Rng::seed_from_u64(region.global(x) as u64);
+    let mut tried: Vec<Vec<u32>> = Vec::new();
+    for size in SIZES {
+        for &first in &starts {
+            let mut chosen = linked_groups(region, first, size);
+            chosen.sort_unstable();
+            if tried.contains(&chosen) {
+                continue;
+            }
+            if ruin(region, x, &chosen, &mut rng) {
+                return true;
+            }
+            tried.push(chosen);
+        }
+    }
+    false
+}
+
+/// Ruins `chosen` and recreates their members with `x` and the people left out near them;
+/// keeps the best recreation when it places more people.
+fn ruin(region: &mut Region, x: u32, chosen: &[u32], rng: &mut ChaCha8Rng) -> bool {
     let mut people: Vec<u32> = chosen
         .iter()
         .flat_map(|&g| region.group(g).members.clone())
@@ -49,11 +70,10 @@ pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
         }
     }
     people.extend(&leftovers);
-    let mut rng = ChaCha8Rng::seed_from_u64(region.global(x) as u64);
     let mut best: Option<(usize, f64, Plan)> = None;
     for t in 0..TRIES {
         let count = chosen.len() + t % 2;
-        let plan = recreate(region, &people, count, &mut rng);
+        let plan = recreate(region, &people, count, rng);
         let placed: usize = plan.iter().map(|(m, _)| m.len()).sum();
         let value: f64 = plan
             .iter()
@@ -76,7 +96,7 @@ pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
     let Some((_, _, plan)) = best else {
         return false;
     };
-    for &g in &chosen {
+    for &g in chosen {
         region.set_members(g, Vec::new(), region.group(g).point);
     }
     for (members, point) in plan {
@@ -85,10 +105,11 @@ pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
     true
 }
 
-/// `g` and, one by one, the group most linked to those chosen by their members' nearest people.
-fn linked_groups(region: &Region, g: u32) -> Vec<u32> {
+/// `g` and, one by one, the group most linked to those chosen by their members' nearest people,
+/// up to `size` groups.
+fn linked_groups(region: &Region, g: u32, size: usize) -> Vec<u32> {
     let mut chosen = vec![g];
-    while chosen.len() < GROUPS {
+    while chosen.len() < size {
         let mut links: Vec<(u32, u32)> = Vec::new();
         for &c in &chosen {
             for &m in &region.group(c).members {

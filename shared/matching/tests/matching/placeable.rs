@@ -154,3 +154,59 @@ fn someone_only_a_regrouping_of_several_groups_can_place_is_placed() {
     assert_eq!(verify(&candidates, &improved), vec![]);
     assert_eq!(improved.unmatched, vec![]);
 }
+
+/// The regrouping case with x 1 km east of the two groups and, 0.2 km further east, three more
+/// groups of six (d, e, f) that block everyone in A and B. x blocks all of them but d1, who is
+/// the nearest person x can be grouped with, so the nearest group within x's reach is D, and D's
+/// most linked groups are E and F: ruining those places no one. Only the groups around the next
+/// nearest group (A, linked to B) place x.
+fn decoy_case() -> (Vec<Candidate>, Matching) {
+    let (mut candidates, mut start) = regrouping_case();
+    candidates.retain(|c| c.user_id() != "x");
+    let decoys: Vec<String> = ["d", "e", "f"]
+        .iter()
+        .flat_map(|g| (1..=6).map(move |k| format!("{g}{k}")))
+        .collect();
+    let blocked_by_decoys: Vec<String> =
+        candidates.iter().map(|c| c.user_id().to_owned()).collect();
+    for id in &decoys {
+        let mut p = person(id).at(near_origin(1.2, 0.0));
+        for other in &blocked_by_decoys {
+            p = p.avoid(other);
+        }
+        candidates.push(p.build());
+    }
+    let mut x = person("x").at(near_origin(1.0, 0.0));
+    for other in ["a1", "a2", "b1", "b2"]
+        .into_iter()
+        .chain(decoys.iter().map(String::as_str).filter(|&id| id != "d1"))
+    {
+        x = x.avoid(other);
+    }
+    candidates.push(x.build());
+    let population = Population::new(&candidates);
+    for group in 0..3 {
+        let members: Vec<usize> = (12 + 6 * group..18 + 6 * group).collect();
+        let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
+        let point = best_point(&reach).expect("the group meets");
+        start
+            .groups
+            .push(Group::describe(&population, &members, point));
+    }
+    assert_eq!(verify(&candidates, &start), vec![]);
+    (candidates, start)
+}
+
+#[test]
+fn the_groups_around_a_farther_group_are_ruined_when_the_nearest_ones_cannot_place_someone() {
+    let (candidates, start) = decoy_case();
+    assert_eq!(augmenting_moves(&candidates, &start), vec![Some(None)]);
+    let config = MatchConfig {
+        seed: 5,
+        time_limit: Duration::from_secs(60),
+        ..MatchConfig::default()
+    };
+    let improved = improve(&candidates, &start, &config, &|_| {});
+    assert_eq!(verify(&candidates, &improved), vec![]);
+    assert_eq!(improved.unmatched, vec![]);
+}
