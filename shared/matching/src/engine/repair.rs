@@ -2,12 +2,12 @@
 //! who can move to another group, start a new group with other leftovers and people that groups
 //! larger than the minimum can spare, or regroup a small pocket (the leftover, other leftovers
 //! nearby and one or two nearby groups) exactly, placing as many of them as possible; at the end
-//! (with everyone within reach), ruin and recreate the groups around them
-//! ([`crate::engine::ruin_around`]).
+//! (with everyone within reach), ruin and recreate the groups around them, or around someone
+//! whose place they take ([`crate::engine::ruin_around`]).
 
 use crate::engine::Clock;
 use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
-use crate::engine::ruin_around::ruin_around;
+use crate::engine::ruin_around::{eject_then_ruin, ruin_around};
 use crate::engine::seed::grow;
 use crate::geo::LatLng;
 use crate::score::group_value;
@@ -54,7 +54,8 @@ pub(crate) fn repair(region: &mut Region, clock: &Clock, reach: Pool) -> bool {
                 || eject(region, x, &pool, reach)
                 || regroup(region, x, &pool, reach)
                 || regroup_pocket(region, x)
-                || std::mem::take(&mut may_ruin[x as usize]) && ruin_around(region, x, &pool);
+                || std::mem::take(&mut may_ruin[x as usize])
+                    && (ruin_around(region, x, &pool) || eject_then_ruin(region, x, &pool));
         }
         if !progress {
             return true;

@@ -3,7 +3,8 @@
 //! recreate those people in as many groups, or one more, from random starts. Two, three and
 //! four groups are ruined in turn, around each of the nearest groups within reach. A recreation
 //! is kept only when it places more people, so an ejection chain or a regrouping of several
-//! groups that the moves cannot see still places the person.
+//! groups that the moves cannot see still places the person. Failing that, the person takes
+//! someone's place in a nearby group and the groups around that someone are ruined instead.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -45,6 +46,35 @@ pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
                 return true;
             }
             tried.push(chosen);
+        }
+    }
+    false
+}
+
+/// Tries to place `x` (left out) by taking the place of a member of one of the nearest groups
+/// within reach and placing that member by [`ruin_around`]: an ejection chain whose last step
+/// regroups several groups.
+pub(crate) fn eject_then_ruin(region: &mut Region, x: u32, wide: &[u32]) -> bool {
+    if !region.could_form(x, wide) {
+        return false;
+    }
+    for g in region.groups_of(wide).into_iter().take(STARTS) {
+        let members = region.group(g).members.clone();
+        let point = region.group(g).point;
+        for &y in &members {
+            let mut swapped: Vec<u32> = members.iter().copied().filter(|&m| m != y).collect();
+            if !region.fits_with(x, &swapped) {
+                continue;
+            }
+            swapped.push(x);
+            let Some(at) = region.meeting_point(&swapped, Some(point)) else {
+                continue;
+            };
+            region.set_members(g, swapped, at);
+            if ruin_around(region, y, &region.wide(y)) {
+                return true;
+            }
+            region.set_members(g, members.clone(), point);
         }
     }
     false

@@ -210,3 +210,67 @@ fn the_groups_around_a_farther_group_are_ruined_when_the_nearest_ones_cannot_pla
     assert_eq!(verify(&candidates, &improved), vec![]);
     assert_eq!(improved.unmatched, vec![]);
 }
+
+/// The regrouping case with y (blocking a1, a2, b1, b2) placed in a group G with g1-g4, who
+/// block everyone in A and B, three more groups of six (c, d, e) who block y and everyone in A
+/// and B, and x left out, who blocks everyone but g1-g4. x can only take y's place, and y can
+/// then only be placed by regrouping A and B. G's most linked groups are C, D and E (y alone
+/// links it to A and B), so ruining the groups around x places no one.
+fn chain_case() -> (Vec<Candidate>, Matching) {
+    let (mut candidates, mut start) = regrouping_case();
+    candidates.retain(|c| c.user_id() != "x");
+    let in_a_or_b: Vec<String> = candidates.iter().map(|c| c.user_id().to_owned()).collect();
+    let mut y = person("y");
+    for other in ["a1", "a2", "b1", "b2"] {
+        y = y.avoid(other);
+    }
+    candidates.push(y.build());
+    for k in 1..=4 {
+        let mut g = person(&format!("g{k}"));
+        for other in &in_a_or_b {
+            g = g.avoid(other);
+        }
+        candidates.push(g.build());
+    }
+    let decoys: Vec<String> = ["c", "d", "e"]
+        .iter()
+        .flat_map(|g| (1..=6).map(move |k| format!("{g}{k}")))
+        .collect();
+    for id in &decoys {
+        let mut p = person(id).avoid("y");
+        for other in &in_a_or_b {
+            p = p.avoid(other);
+        }
+        candidates.push(p.build());
+    }
+    let mut x = person("x").avoid("y");
+    for other in in_a_or_b.iter().chain(&decoys) {
+        x = x.avoid(other);
+    }
+    candidates.push(x.build());
+    let population = Population::new(&candidates);
+    for members in [12..17, 17..23, 23..29, 29..35] {
+        let members: Vec<usize> = members.collect();
+        let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
+        let point = best_point(&reach).expect("the group meets");
+        start
+            .groups
+            .push(Group::describe(&population, &members, point));
+    }
+    assert_eq!(verify(&candidates, &start), vec![]);
+    (candidates, start)
+}
+
+#[test]
+fn someone_who_can_only_take_the_place_of_a_member_placed_by_a_regrouping_is_placed() {
+    let (candidates, start) = chain_case();
+    assert_eq!(augmenting_moves(&candidates, &start), vec![Some(None)]);
+    let config = MatchConfig {
+        seed: 5,
+        time_limit: Duration::from_secs(60),
+        ..MatchConfig::default()
+    };
+    let improved = improve(&candidates, &start, &config, &|_| {});
+    assert_eq!(verify(&candidates, &improved), vec![]);
+    assert_eq!(improved.unmatched, vec![]);
+}
