@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use circle_core::db::{OptionalRow, StoreError};
+use circle_core::prepared::prepared;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -278,7 +279,7 @@ pub async fn set_wish(
             .await?;
         }
         Some(wants) => {
-            diesel::sql_query(
+            prepared(
                 "INSERT INTO connect_again AS current (owner_id, connected_id, wants, updated_at) \
                  VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (owner_id, connected_id) DO UPDATE \
@@ -313,7 +314,7 @@ pub async fn mutual_matches(
     before: Option<Before>,
     limit: i64,
 ) -> Result<Vec<Match>, StoreError> {
-    Ok(diesel::sql_query(
+    Ok(prepared(
         "SELECT * FROM ( \
              SELECT mine.connected_id AS user_id, \
                     GREATEST(mine.updated_at, theirs.updated_at) AS matched_at \
