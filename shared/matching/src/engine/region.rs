@@ -165,6 +165,19 @@ impl<'a> Region<'a> {
             .meeting_point(members.iter().map(|&m| self.global(m)), hint)
     }
 
+    /// The members of group `g` with `x` in `y`'s place and their meeting point, when `x` fits
+    /// with the others and they still meet.
+    pub(crate) fn in_place_of(&self, g: u32, y: u32, x: u32) -> Option<(Vec<u32>, LatLng)> {
+        let group = self.group(g);
+        let mut swapped: Vec<u32> = group.members.iter().copied().filter(|&m| m != y).collect();
+        if !self.fits_with(x, &swapped) {
+            return None;
+        }
+        swapped.push(x);
+        let point = self.meeting_point(&swapped, Some(group.point))?;
+        Some((swapped, point))
+    }
+
     pub(crate) fn group_of(&self, l: u32) -> Option<u32> {
         self.group_of[l as usize]
     }

@@ -96,16 +96,9 @@ fn insert(region: &mut Region, x: u32, pool: &[u32]) -> bool {
 /// Takes the place of someone in a nearby group who can join another group.
 fn eject(region: &mut Region, x: u32, pool: &[u32], reach: Pool) -> bool {
     for g in region.groups_of(pool) {
-        let group = region.group(g);
-        let members = group.members.clone();
-        let hint = group.point;
+        let members = region.group(g).members.clone();
         for &y in &members {
-            let mut swapped: Vec<u32> = members.iter().copied().filter(|&m| m != y).collect();
-            if !region.fits_with(x, &swapped) {
-                continue;
-            }
-            swapped.push(x);
-            let Some(point) = region.meeting_point(&swapped, Some(hint)) else {
+            let Some((swapped, point)) = region.in_place_of(g, y, x) else {
                 continue;
             };
             let targets = match reach {

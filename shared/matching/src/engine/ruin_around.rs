@@ -62,12 +62,7 @@ pub(crate) fn eject_then_ruin(region: &mut Region, x: u32, wide: &[u32]) -> bool
         let members = region.group(g).members.clone();
         let point = region.group(g).point;
         for &y in &members {
-            let mut swapped: Vec<u32> = members.iter().copied().filter(|&m| m != y).collect();
-            if !region.fits_with(x, &swapped) {
-                continue;
-            }
-            swapped.push(x);
-            let Some(at) = region.meeting_point(&swapped, Some(point)) else {
+            let Some((swapped, at)) = region.in_place_of(g, y, x) else {
                 continue;
             };
             region.set_members(g, swapped, at);

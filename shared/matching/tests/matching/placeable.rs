@@ -8,6 +8,29 @@ use circle_matching::{
 
 use crate::people::{near_origin, person};
 
+/// The group of `members` (input indices) at the point that suits them best.
+fn meeting_group(candidates: &[Candidate], members: impl IntoIterator<Item = usize>) -> Group {
+    let population = Population::new(candidates);
+    let members: Vec<usize> = members.into_iter().collect();
+    let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
+    let point = best_point(&reach).expect("the group meets");
+    Group::describe(&population, &members, point)
+}
+
+/// Improves `start` with seed `seed`, checks that the result is feasible and places everyone,
+/// and returns it.
+fn improving_places_everyone(candidates: &[Candidate], start: &Matching, seed: u64) -> Matching {
+    let config = MatchConfig {
+        seed,
+        time_limit: Duration::from_secs(60),
+        ..MatchConfig::default()
+    };
+    let improved = improve(candidates, start, &config, &|_| {});
+    assert_eq!(verify(candidates, &improved), vec![]);
+    assert_eq!(improved.unmatched, vec![]);
+    improved
+}
+
 /// A group of five (g1-g5) and three people left out (x, u1, u2) 12 km east of it. Each of the
 /// three blocks one of g1-g3 and cannot reach g4 (21 km west of them, both travel 10 km), so
 /// none can join the group or take anyone's place; the only way to place them is to take g5
@@ -28,12 +51,8 @@ fn ejection_case() -> (Vec<Candidate>, Matching) {
     for (id, blocks) in [("x", "g1"), ("u1", "g2"), ("u2", "g3")] {
         candidates.push(person(id).at(near_origin(12.0, 0.0)).avoid(blocks).build());
     }
-    let population = Population::new(&candidates);
-    let members: Vec<usize> = (0..group_ids.len()).collect();
-    let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
-    let point = best_point(&reach).expect("the group of five meets");
     let start = Matching {
-        groups: vec![Group::describe(&population, &members, point)],
+        groups: vec![meeting_group(&candidates, 0..group_ids.len())],
         unmatched: ["x", "u1", "u2"]
             .iter()
             .map(|&id| Unmatched {
@@ -58,14 +77,7 @@ fn the_check_finds_that_taking_a_member_out_of_a_group_places_someone() {
 #[test]
 fn someone_only_an_ejection_can_place_is_placed() {
     let (candidates, start) = ejection_case();
-    let config = MatchConfig {
-        seed: 3,
-        time_limit: Duration::from_secs(60),
-        ..MatchConfig::default()
-    };
-    let improved = improve(&candidates, &start, &config, &|_| {});
-    assert_eq!(verify(&candidates, &improved), vec![]);
-    assert_eq!(improved.unmatched, vec![]);
+    let improved = improving_places_everyone(&candidates, &start, 3);
     let with_x = improved
         .groups
         .iter()
@@ -120,18 +132,11 @@ fn regrouping_case() -> (Vec<Candidate>, Matching) {
             .avoid("b2")
             .build(),
     );
-    let population = Population::new(&candidates);
-    let groups = [0..6, 6..12]
-        .into_iter()
-        .map(|range| {
-            let members: Vec<usize> = range.collect();
-            let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
-            let point = best_point(&reach).expect("the group meets");
-            Group::describe(&population, &members, point)
-        })
-        .collect();
     let start = Matching {
-        groups,
+        groups: vec![
+            meeting_group(&candidates, 0..6),
+            meeting_group(&candidates, 6..12),
+        ],
         unmatched: vec![Unmatched {
             user_id: "x".to_owned(),
             reason: UnmatchedReason::RegionTooSmall,
@@ -145,14 +150,7 @@ fn regrouping_case() -> (Vec<Candidate>, Matching) {
 fn someone_only_a_regrouping_of_several_groups_can_place_is_placed() {
     let (candidates, start) = regrouping_case();
     assert_eq!(augmenting_moves(&candidates, &start), vec![Some(None)]);
-    let config = MatchConfig {
-        seed: 5,
-        time_limit: Duration::from_secs(60),
-        ..MatchConfig::default()
-    };
-    let improved = improve(&candidates, &start, &config, &|_| {});
-    assert_eq!(verify(&candidates, &improved), vec![]);
-    assert_eq!(improved.unmatched, vec![]);
+    improving_places_everyone(&candidates, &start, 5);
 }
 
 /// The regrouping case with x 1 km east of the two groups and, 0.2 km further east, three more
@@ -184,14 +182,8 @@ fn decoy_case() -> (Vec<Candidate>, Matching) {
         x = x.avoid(other);
     }
     candidates.push(x.build());
-    let population = Population::new(&candidates);
-    for group in 0..3 {
-        let members: Vec<usize> = (12 + 6 * group..18 + 6 * group).collect();
-        let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
-        let point = best_point(&reach).expect("the group meets");
-        start
-            .groups
-            .push(Group::describe(&population, &members, point));
+    for members in [12..18, 18..24, 24..30] {
+        start.groups.push(meeting_group(&candidates, members));
     }
     assert_eq!(verify(&candidates, &start), vec![]);
     (candidates, start)
@@ -201,14 +193,7 @@ fn decoy_case() -> (Vec<Candidate>, Matching) {
 fn the_groups_around_a_farther_group_are_ruined_when_the_nearest_ones_cannot_place_someone() {
     let (candidates, start) = decoy_case();
     assert_eq!(augmenting_moves(&candidates, &start), vec![Some(None)]);
-    let config = MatchConfig {
-        seed: 5,
-        time_limit: Duration::from_secs(60),
-        ..MatchConfig::default()
-    };
-    let improved = improve(&candidates, &start, &config, &|_| {});
-    assert_eq!(verify(&candidates, &improved), vec![]);
-    assert_eq!(improved.unmatched, vec![]);
+    improving_places_everyone(&candidates, &start, 5);
 }
 
 /// The regrouping case with y (blocking a1, a2, b1, b2) placed in a group G with g1-g4, who
@@ -248,14 +233,8 @@ fn chain_case() -> (Vec<Candidate>, Matching) {
         x = x.avoid(other);
     }
     candidates.push(x.build());
-    let population = Population::new(&candidates);
     for members in [12..17, 17..23, 23..29, 29..35] {
-        let members: Vec<usize> = members.collect();
-        let reach: Vec<_> = members.iter().map(|&m| population.reach(m)).collect();
-        let point = best_point(&reach).expect("the group meets");
-        start
-            .groups
-            .push(Group::describe(&population, &members, point));
+        start.groups.push(meeting_group(&candidates, members));
     }
     assert_eq!(verify(&candidates, &start), vec![]);
     (candidates, start)
@@ -265,12 +244,5 @@ fn chain_case() -> (Vec<Candidate>, Matching) {
 fn someone_who_can_only_take_the_place_of_a_member_placed_by_a_regrouping_is_placed() {
     let (candidates, start) = chain_case();
     assert_eq!(augmenting_moves(&candidates, &start), vec![Some(None)]);
-    let config = MatchConfig {
-        seed: 5,
-        time_limit: Duration::from_secs(60),
-        ..MatchConfig::default()
-    };
-    let improved = improve(&candidates, &start, &config, &|_| {});
-    assert_eq!(verify(&candidates, &improved), vec![]);
-    assert_eq!(improved.unmatched, vec![]);
+    improving_places_everyone(&candidates, &start, 5);
 }
