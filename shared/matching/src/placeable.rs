@@ -122,7 +122,7 @@ impl Check<'_> {
         self.population.nearest_reachable(x, WIDE_POOL, &mut found);
         found
             .iter()
-            .map(|&(_, j)| j as usize)
+            .map(|&j| j as usize)
             .filter(|&j| !self.population.avoids(x, j))
             .collect()
     }

@@ -156,8 +156,8 @@ impl<'a> Population<'a> {
         find_point(&reach, hint)
     }
 
-    /// Up to `limit` people who could meet `i`, nearest first, as `(distance_km, index)`.
-    pub fn nearest_reachable(&self, i: usize, limit: usize, out: &mut Vec<(f64, u32)>) {
+    /// Up to `limit` people who could meet `i`, nearest first.
+    pub fn nearest_reachable(&self, i: usize, limit: usize, out: &mut Vec<u32>) {
         self.index.nearest_reachable(i, limit, out);
     }
 }

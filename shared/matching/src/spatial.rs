@@ -5,6 +5,7 @@
 //! distance below it, so subtrees whose people cannot reach the query person are skipped.
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use crate::geo::{EARTH_RADIUS_KM, LatLng, SpherePoint};
 
@@ -66,10 +67,10 @@ struct Node {
     children: Option<(u32, u32)>,
 }
 
-/// A found person and their chord distance; ordered by distance, then index.
+/// A found person and their squared chord distance; ordered by distance, then index.
 #[derive(Clone, Copy, PartialEq)]
 struct Found {
-    chord: f64,
+    chord_sq: f64,
     index: u32,
 }
 
@@ -77,8 +78,8 @@ impl Eq for Found {}
 
 impl Ord for Found {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.chord
-            .total_cmp(&other.chord)
+        self.chord_sq
+            .total_cmp(&other.chord_sq)
             .then(self.index.cmp(&other.index))
     }
 }
@@ -158,8 +159,8 @@ impl SpatialIndex {
     }
 
     /// Up to `limit` other indexed people `j` with `d(i, j) <= reach_i + reach_j`, nearest
-    /// first, as `(distance_km, j)`.
-    pub fn nearest_reachable(&self, i: usize, limit: usize, out: &mut Vec<(f64, u32)>) {
+    /// first.
+    pub fn nearest_reachable(&self, i: usize, limit: usize, out: &mut Vec<u32>) {
         let query = Query {
             xyz: self.xyz[i],
             reach: HalfAngle::new(self.reach_km[i]),
@@ -174,7 +175,7 @@ impl SpatialIndex {
         at: LatLng,
         reach_km: f64,
         limit: usize,
-        out: &mut Vec<(f64, u32)>,
+        out: &mut Vec<u32>,
     ) {
         let query = Query {
             xyz: SpherePoint::new(at).unit_vector(),
@@ -184,14 +185,13 @@ impl SpatialIndex {
         self.search(&query, limit, out);
     }
 
-    fn search(&self, query: &Query, limit: usize, out: &mut Vec<(f64, u32)>) {
+    fn search(&self, query: &Query, limit: usize, out: &mut Vec<u32>) {
         out.clear();
         if self.nodes.is_empty() || limit == 0 {
             return;
         }
-        // The nearest found so far, ascending: for the few dozen kept, a sorted vector is
-        // cheaper than a heap and needs no sorting at the end.
-        let mut kept = Vec::with_capacity(limit.min(1024) + 1);
+        // The nearest found so far, the farthest on top.
+        let mut kept = BinaryHeap::with_capacity(limit.min(1024) + 1);
         self.visit(
             0,
             chord_sq_to_box(&self.nodes[0], &query.xyz),
@@ -199,23 +199,28 @@ impl SpatialIndex {
             limit,
             &mut kept,
         );
-        out.extend(kept.into_iter().map(|f| {
-            let km = 2.0 * EARTH_RADIUS_KM * (f.chord * 0.5).min(1.0).asin();
-            (km, f.index)
-        }));
+        out.extend(kept.into_sorted_vec().into_iter().map(|f| f.index));
     }
 
     /// Visits `node`, whose box is `box_sq` (squared chord) away from the query.
-    fn visit(&self, node: u32, box_sq: f64, query: &Query, limit: usize, kept: &mut Vec<Found>) {
+    fn visit(
+        &self,
+        node: u32,
+        box_sq: f64,
+        query: &Query,
+        limit: usize,
+        kept: &mut BinaryHeap<Found>,
+    ) {
         let n = &self.nodes[node as usize];
-        // Everything in chord lengths (monotonic in distance), compared squared: a node is
-        // skipped when even its nearest corner is beyond the query's reach plus the largest
-        // reach inside, or beyond the farthest person kept once the list is full.
-        let mut limit_chord = query.reach.chord_with(&n.max_reach) * (1.0 + 1e-12);
+        // Everything in squared chord lengths (monotonic in distance): a node is skipped when
+        // even its nearest corner is beyond the query's reach plus the largest reach inside, or
+        // beyond the farthest person kept once the list is full.
+        let reach = query.reach.chord_with(&n.max_reach) * (1.0 + 1e-12);
+        let mut limit_sq = reach * reach;
         if kept.len() == limit {
-            limit_chord = limit_chord.min(kept.last().map_or(f64::INFINITY, |t| t.chord));
+            limit_sq = limit_sq.min(kept.peek().map_or(f64::INFINITY, |t| t.chord_sq));
         }
-        if box_sq * (1.0 - 1e-12) > limit_chord * limit_chord {
+        if box_sq * (1.0 - 1e-12) > limit_sq {
             return;
         }
         match n.children {
@@ -230,27 +235,16 @@ impl SpatialIndex {
                     if slot.index == query.exclude || chord_sq > reach * reach {
                         continue;
                     }
-                    // Clearly farther than the farthest kept (ties are left to the exact order).
-                    if kept.len() == limit
-                        && kept
-                            .last()
-                            .is_some_and(|w| chord_sq > w.chord * w.chord * (1.0 + 1e-9))
-                    {
-                        continue;
-                    }
                     let found = Found {
-                        chord: chord_sq.sqrt(),
+                        chord_sq,
                         index: slot.index,
                     };
-                    if kept.len() == limit {
-                        if kept.last().is_some_and(|worst| found < *worst) {
-                            kept.pop();
-                        } else {
-                            continue;
-                        }
+                    if kept.len() < limit {
+                        kept.push(found);
+                    } else if kept.peek().is_some_and(|worst| found < *worst) {
+                        kept.pop();
+                        kept.push(found);
                     }
-                    let at = kept.partition_point(|k| *k < found);
-                    kept.insert(at, found);
                 }
             }
             Some((left, right)) => {
@@ -316,11 +310,8 @@ mod tests {
                     .collect();
                 expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 expected.truncate(limit);
-                let ids = |v: &[(f64, u32)]| v.iter().map(|&(_, j)| j).collect::<Vec<_>>();
-                assert_eq!(ids(&found), ids(&expected));
-                for (f, e) in found.iter().zip(&expected) {
-                    assert!((f.0 - e.0).abs() < 1e-6);
-                }
+                let expected: Vec<u32> = expected.iter().map(|&(_, j)| j).collect();
+                assert_eq!(found, expected);
             }
         }
     }

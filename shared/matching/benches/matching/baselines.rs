@@ -28,7 +28,7 @@ pub fn random_grouping(candidates: &[Candidate], seed: u64) -> Vec<Group> {
         population.nearest_reachable(a, 64, &mut found);
         let mut pool: Vec<usize> = found
             .iter()
-            .map(|&(_, j)| j as usize)
+            .map(|&j| j as usize)
             .filter(|&j| !placed[j])
             .collect();
         pool.shuffle(&mut rng);
@@ -59,7 +59,7 @@ pub fn greedy_grouping(candidates: &[Candidate]) -> Vec<Group> {
         population.nearest_reachable(a, 160, &mut found);
         let pool: Vec<usize> = found
             .iter()
-            .map(|&(_, j)| j as usize)
+            .map(|&j| j as usize)
             .filter(|&j| group_of[j].is_none())
             .collect();
         let mut members = vec![a];
@@ -97,7 +97,7 @@ pub fn greedy_grouping(candidates: &[Candidate]) -> Vec<Group> {
         }
         population.nearest_reachable(x, 160, &mut found);
         let mut best: Option<(f64, usize, LatLng)> = None;
-        for &(_, j) in &found {
+        for &j in &found {
             let Some(g) = group_of[j as usize] else {
                 continue;
             };

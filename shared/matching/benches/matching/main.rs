@@ -261,7 +261,7 @@ fn unplaced_report(candidates: &[Candidate], matching: &Matching) {
         population.nearest_reachable(x, 4096, &mut found);
         let pool: Vec<u32> = found
             .iter()
-            .map(|&(_, j)| j)
+            .copied()
             .filter(|&j| !population.avoids(x, j as usize))
             .collect();
         if pool.len() + 1 < MIN_GROUP {

@@ -138,7 +138,7 @@ impl Part {
             let usable = |j: &u32| *j as usize != i && !population.avoids(i, *j as usize);
             let near: Vec<u32> = found
                 .iter()
-                .map(|&(_, j)| j)
+                .copied()
                 .filter(usable)
                 .take(limits.near)
                 .collect();
@@ -231,13 +231,13 @@ impl InterestIndex {
         at: LatLng,
         reach_km: f64,
         limit: usize,
-        found: &mut Vec<(f64, u32)>,
+        found: &mut Vec<u32>,
         out: &mut Vec<u32>,
     ) {
         if let Some(index) = &self.indices[name as usize] {
             index.nearest_reachable_from(at, reach_km, limit, found);
             let holders = &self.holders[name as usize];
-            out.extend(found.iter().map(|&(_, local)| holders[local as usize]));
+            out.extend(found.iter().map(|&local| holders[local as usize]));
         }
     }
 }

@@ -102,8 +102,8 @@ impl<'a> Region<'a> {
         self.population.nearest_reachable(x, WIDE_POOL, &mut found);
         found
             .iter()
-            .filter(|&&(_, j)| !self.population.avoids(x, j as usize))
-            .filter_map(|&(_, j)| self.people.binary_search(&j).ok().map(|k| k as u32))
+            .filter(|&&j| !self.population.avoids(x, j as usize))
+            .filter_map(|&j| self.people.binary_search(&j).ok().map(|k| k as u32))
             .collect()
     }
 
