@@ -57,6 +57,7 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
         Settings {
             time_limit: config.matchmaking.time_limit,
             decline_memory: config.matchmaking.decline_memory,
+            reliability_weight: config.matchmaking.reliability_weight,
         },
     );
     let relay = Relay::new(

@@ -188,6 +188,7 @@ pub struct Candidate {
     interests: Vec<Interest>,
     style: CommunicationStyle,
     avoid: Vec<String>,
+    reliability: f64,
 }
 
 impl Candidate {
@@ -249,7 +250,26 @@ impl Candidate {
             interests,
             style,
             avoid,
+            reliability: 1.0,
         })
+    }
+
+    /// How reliably the person shows up, in 0..=1 (1, the default, when nothing is known). Only
+    /// the engine's optional reliability signal ([`crate::MatchConfig::reliability_weight`])
+    /// reads it.
+    pub fn with_reliability(mut self, reliability: f64) -> Result<Self, FieldError> {
+        if !(reliability.is_finite() && (0.0..=1.0).contains(&reliability)) {
+            return Err(FieldError::new(
+                "reliability",
+                format!("{reliability} is outside 0..=1"),
+            ));
+        }
+        self.reliability = reliability;
+        Ok(self)
+    }
+
+    pub fn reliability(&self) -> f64 {
+        self.reliability
     }
 
     pub fn user_id(&self) -> &str {
@@ -302,6 +322,17 @@ mod tests {
     fn traits_over_100_name_the_trait() {
         let err = Traits::new([10, 20, 101, 30, 40]).unwrap_err();
         assert_eq!(err.field, "traits.extraversion");
+    }
+
+    #[test]
+    fn reliability_outside_0_to_1_is_refused() {
+        let valid = candidate(48.0, 5.0, vec![]).unwrap();
+        assert_eq!(valid.reliability(), 1.0);
+        for bad in [-0.1, 1.5, f64::NAN] {
+            let err = valid.clone().with_reliability(bad).unwrap_err();
+            assert_eq!(err.field, "reliability");
+        }
+        assert_eq!(valid.with_reliability(0.25).unwrap().reliability(), 0.25);
     }
 
     #[test]

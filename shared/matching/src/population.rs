@@ -100,8 +100,15 @@ impl<'a> Population<'a> {
         self.input_index[i] as usize
     }
 
+    /// The pair score the engine optimises: the default, blended with reliability when
+    /// [`Self::weigh_reliability`] was given a weight.
     pub fn score(&self, a: usize, b: usize) -> f64 {
         self.profiles.score(a, b)
+    }
+
+    /// See [`ProfileTable::weigh_reliability`].
+    pub fn weigh_reliability(&mut self, weight: f64) {
+        self.profiles.weigh_reliability(weight);
     }
 
     /// The interned interest names and their scorer.

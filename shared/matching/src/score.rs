@@ -88,6 +88,8 @@ pub struct ProfileTable {
     /// `name_id << 2 | weight`, sorted by name within each profile.
     interests: Vec<u32>,
     name_count: usize,
+    /// Share of a pair's score given to how alike the two are in reliability (0: none).
+    reliability_weight: f64,
 }
 
 struct Profile {
@@ -98,6 +100,7 @@ struct Profile {
     weight_sum: u16,
     traits: [u8; 5],
     style: u8,
+    reliability: f64,
 }
 
 impl ProfileTable {
@@ -130,6 +133,7 @@ impl ProfileTable {
                     weight_sum: u16::try_from(weight_sum).unwrap_or(u16::MAX),
                     traits: c.traits().values(),
                     style: c.style() as u8,
+                    reliability: c.reliability(),
                 }
             })
             .collect();
@@ -137,6 +141,24 @@ impl ProfileTable {
             profiles,
             interests,
             name_count: names.len(),
+            reliability_weight: 0.0,
+        }
+    }
+
+    /// Blends each pair score with how alike the two are in reliability:
+    /// `(1 - weight) * default + weight * (1 - |reliability_a - reliability_b|)`, so people who
+    /// show up are grouped together and a no-show spoils fewer groups. 0 keeps the default.
+    pub fn weigh_reliability(&mut self, weight: f64) {
+        self.reliability_weight = weight.clamp(0.0, 1.0);
+    }
+
+    /// The default score of `pa` and `pb` blended with their reliability, when weighed.
+    fn blend(&self, default: f64, pa: &Profile, pb: &Profile) -> f64 {
+        if self.reliability_weight == 0.0 {
+            default
+        } else {
+            let alike = 1.0 - (pa.reliability - pb.reliability).abs();
+            (1.0 - self.reliability_weight) * default + self.reliability_weight * alike
         }
     }
 
@@ -151,9 +173,10 @@ impl ProfileTable {
             f64::from(common) / f64::from(total - common)
         };
         let style = if pa.style == pb.style { 1.0 } else { 0.5 };
-        INTEREST_WEIGHT * interests
+        let default = INTEREST_WEIGHT * interests
             + TRAIT_WEIGHT * trait_similarity(pa.traits, pb.traits)
-            + STYLE_WEIGHT * style
+            + STYLE_WEIGHT * style;
+        self.blend(default, pa, pb)
     }
 
     /// The pair scores of `a` with each of `others`, equal to [`Self::score`]: `a`'s weights are
@@ -186,10 +209,10 @@ impl ProfileTable {
                 f64::from(common) / f64::from(total - common)
             };
             let style = if pa.style == pb.style { 1.0 } else { 0.5 };
-            let score = INTEREST_WEIGHT * interests
+            let default = INTEREST_WEIGHT * interests
                 + TRAIT_WEIGHT * trait_similarity(pa.traits, pb.traits)
                 + STYLE_WEIGHT * style;
-            (score, b)
+            (self.blend(default, pa, pb), b)
         }));
         for &e in run {
             weights[(e >> 2) as usize] = 0;

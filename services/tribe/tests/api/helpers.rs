@@ -42,11 +42,12 @@ pub const LIFECYCLE: Lifecycle = Lifecycle {
 };
 
 /// No scheduled runs; each run's engine stops within two seconds; declines are remembered
-/// for 90 days.
+/// for 90 days; the default score alone.
 pub const MATCHMAKING: Matchmaking = Matchmaking {
     interval: None,
     time_limit: Duration::from_secs(2),
     decline_memory: Duration::from_secs(90 * 24 * 3600),
+    reliability_weight: 0.0,
 };
 
 /// Nobody listens here: facts stay in the outbox, where tests read them.
@@ -84,6 +85,11 @@ fn quiet_relay() -> RelayConfig {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(MATCHMAKING).await
+    }
+
+    /// As [`Self::spawn`], with `matchmaking` for the service's matchmaking settings.
+    pub async fn spawn_with(matchmaking: Matchmaking) -> TestApp {
         let db = TestDatabase::create(&[TRIBE_SCHEMA, USER_SCHEMA]).await;
         let users = user_service::build(user_service::Config {
             addr: loopback(),
@@ -109,7 +115,7 @@ impl TestApp {
             notification_url: NO_NOTIFICATION_SERVICE.to_owned(),
             relay: quiet_relay(),
             lifecycle: LIFECYCLE,
-            matchmaking: MATCHMAKING,
+            matchmaking,
         };
         let app = build(config.clone())
             .await

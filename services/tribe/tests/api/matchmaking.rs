@@ -2,7 +2,7 @@
 //! instances), the tribes and invitations they create, accepting and declining, and the
 //! reasons members may read.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use circle_core::auth::{Principal, Role};
@@ -18,7 +18,10 @@ use tonic::transport::Channel;
 use tonic::{Code, Status};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, assert_invalid_argument, assert_refused, new_tribe, user, user_id};
+use crate::helpers::{
+    MATCHMAKING, TestApp, assert_invalid_argument, assert_refused, new_tribe, user, user_id,
+};
+use tribe_service::config::Matchmaking;
 
 fn matchmaking(app: &TestApp) -> MatchmakingServiceClient<Channel> {
     MatchmakingServiceClient::new(circle_testkit::server::channel(app.addr))
@@ -1040,4 +1043,65 @@ async fn successes<T>(
         }
     }
     succeeded
+}
+
+/// Four Berliners who always show up and four who never did (an absentee rating of 0), alike
+/// but for one interest that each of the first shares with one of the others, so the default
+/// score pairs them across; `weight` is the service's reliability weight. Returns how many of
+/// those who show up each tribe holds.
+async fn reliable_per_tribe(weight: f64) -> Vec<usize> {
+    const SHARED: [&[(&str, &str, &str)]; 4] = [
+        &[("chess", "GAMES_ENTERTAINMENT", "HIGH")],
+        &[("hiking", "OUTDOOR_ADVENTURES", "HIGH")],
+        &[("jazz", "ARTS_CULTURE", "HIGH")],
+        &[("cooking", "FOOD_DINING", "HIGH")],
+    ];
+    let app = TestApp::spawn_with(Matchmaking {
+        reliability_weight: weight,
+        ..MATCHMAKING
+    })
+    .await;
+    let db = app.db.admin_client().await;
+    let mut reliable = Vec::new();
+    for (k, interests) in SHARED.into_iter().enumerate() {
+        for shows_up in [true, false] {
+            let person = opted_in(
+                &app,
+                &Profile {
+                    interests,
+                    traits: [60, 55, 45, 70, 30],
+                    ..berliner(k as u8)
+                },
+            )
+            .await;
+            if shows_up {
+                reliable.push(person);
+            } else {
+                db.execute(
+                    "INSERT INTO users.internal_metrics (user_id, absentee_rating, no_shows) \
+                     VALUES ($1, 0, 3)",
+                    &[&user_id(&person)],
+                )
+                .await
+                .unwrap();
+            }
+        }
+    }
+    let run = start(&app, &admin()).await.unwrap();
+    assert_eq!(run.placed_count, 8, "{run:?}");
+    let mut per_tribe: HashMap<String, usize> = HashMap::new();
+    for person in &reliable {
+        let invitation = invitations(&app, person).await.remove(0);
+        *per_tribe.entry(invitation.tribe.unwrap().id).or_default() += 1;
+    }
+    let mut counts: Vec<usize> = per_tribe.into_values().collect();
+    counts.resize(2, 0);
+    counts.sort_unstable();
+    counts
+}
+
+#[tokio::test]
+async fn the_reliability_weight_groups_people_who_show_up_together() {
+    assert_eq!(reliable_per_tribe(0.0).await, [2, 2]);
+    assert_eq!(reliable_per_tribe(0.5).await, [0, 4]);
 }

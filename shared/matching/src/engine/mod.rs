@@ -61,6 +61,10 @@ pub struct MatchConfig {
     /// Ruin-and-recreate rounds per person after the local search (0: none). A deeper but
     /// slower search, for measuring how close the normal result is to a deeper optimum.
     pub recreate_rounds: usize,
+    /// Share of each pair score given to how alike the two are in reliability
+    /// ([`Candidate::reliability`]), in 0..=1; 0 (the default) optimises the default score only.
+    /// Groups still report the default score.
+    pub reliability_weight: f64,
 }
 
 impl Default for MatchConfig {
@@ -73,6 +77,7 @@ impl Default for MatchConfig {
             per_interest: 64,
             best_matches: 24,
             recreate_rounds: 0,
+            reliability_weight: 0.0,
         }
     }
 }
@@ -188,7 +193,8 @@ fn run(
         cut: Arc::default(),
     };
     let threads = config.threads.max(1);
-    let population = Population::spatially_ordered(candidates);
+    let mut population = Population::spatially_ordered(candidates);
+    population.weigh_reliability(config.reliability_weight);
     progress(Progress::Neighbours {
         people: population.len(),
     });

@@ -304,3 +304,41 @@ fn improving_keeps_everyone_placed_and_never_lowers_the_objective() {
     assert!(improved.placed() >= start.placed());
     assert!(improved.objective() >= start.objective() - 1e-9);
 }
+
+/// Four people who always show up (r1-r4) and four who never do (u1-u4), at one spot, alike but
+/// for one interest that each r shares with one u. The default score groups each r with their
+/// u (two shared interests per group); weighing reliability by half groups the four who show up
+/// together instead.
+#[test]
+fn weighing_reliability_groups_people_who_show_up_together() {
+    let interests = ["chess", "hiking", "jazz", "poetry"];
+    let mut candidates = Vec::new();
+    for (k, interest) in interests.iter().enumerate() {
+        for (prefix, reliability) in [("r", 1.0), ("u", 0.0)] {
+            candidates.push(
+                person(&format!("{prefix}{}", k + 1))
+                    .interest(interest, High)
+                    .reliability(reliability)
+                    .build(),
+            );
+        }
+    }
+    let reliable_in_each_group = |weight: f64| -> Vec<usize> {
+        let config = MatchConfig {
+            reliability_weight: weight,
+            ..config(1)
+        };
+        let matching = match_candidates(&candidates, &config, &|_| {});
+        assert_eq!(verify(&candidates, &matching), vec![]);
+        assert_eq!(matching.unmatched, vec![]);
+        let mut counts: Vec<usize> = matching
+            .groups
+            .iter()
+            .map(|g| g.members.iter().filter(|m| m.starts_with('r')).count())
+            .collect();
+        counts.sort_unstable();
+        counts
+    };
+    assert_eq!(reliable_in_each_group(0.0), [2, 2]);
+    assert_eq!(reliable_in_each_group(0.5), [0, 4]);
+}

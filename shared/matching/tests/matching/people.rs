@@ -13,6 +13,7 @@ pub struct Person {
     interests: Vec<Interest>,
     style: CommunicationStyle,
     avoid: Vec<String>,
+    reliability: f64,
 }
 
 pub fn person(id: &str) -> Person {
@@ -27,6 +28,7 @@ pub fn person(id: &str) -> Person {
         interests: Vec::new(),
         style: CommunicationStyle::Direct,
         avoid: Vec::new(),
+        reliability: 1.0,
     }
 }
 
@@ -74,6 +76,11 @@ impl Person {
         self
     }
 
+    pub fn reliability(mut self, reliability: f64) -> Self {
+        self.reliability = reliability;
+        self
+    }
+
     pub fn build(self) -> Candidate {
         Candidate::new(
             self.id,
@@ -84,6 +91,7 @@ impl Person {
             self.style,
             self.avoid,
         )
+        .and_then(|c| c.with_reliability(self.reliability))
         .expect("test candidates are valid")
     }
 }

@@ -84,7 +84,7 @@ pub(super) fn person(
         location,
         max_travel_km,
         communication_style,
-        reliability: _,
+        reliability,
         mut avoid_user_ids,
     } = listed;
     let id = UserId(uuid::Uuid::parse_str(&user_id).ok()?);
@@ -139,6 +139,7 @@ pub(super) fn person(
         style,
         avoid_user_ids,
     )
+    .and_then(|c| c.with_reliability(reliability.map_or(1.0, |r| r.absentee_rating)))
     .ok()?;
     Some(Person {
         user_id: id,

@@ -37,6 +37,8 @@ pub struct Settings {
     /// How long a declined invitation keeps its decliner apart from the others invited with
     /// them (zero: not at all).
     pub decline_memory: Duration,
+    /// The engine's [`MatchConfig::reliability_weight`].
+    pub reliability_weight: f64,
 }
 
 /// Starts runs; one per service instance, shared by the RPC and the schedule.
@@ -194,6 +196,7 @@ impl Matchmaker {
         let config = MatchConfig {
             seed: id.0.as_u64_pair().1,
             time_limit: self.settings.time_limit,
+            reliability_weight: self.settings.reliability_weight,
             ..MatchConfig::default()
         };
         let (candidates, matching) = tokio::task::spawn_blocking(move || {
