@@ -17,6 +17,7 @@ pub mod parse;
 pub mod placeable;
 pub mod population;
 pub mod reasons;
+pub mod regrouping;
 pub mod score;
 pub mod spatial;
 
@@ -31,3 +32,4 @@ pub use output::render;
 pub use parse::{ParseError, parse_candidates};
 pub use placeable::{Augmentation, augmenting_moves};
 pub use population::Population;
+pub use regrouping::placing_regroupings;

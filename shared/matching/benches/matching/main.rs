@@ -5,8 +5,9 @@
 //! `circle_matching::verify`), people placed, mean group score, objective and time; then when
 //! the engine's phases ended and the CPU time it used, the ratio of the objectives, how many of
 //! the unplaced people one move (join, new group, swap) could place (checked independently by
-//! `circle_matching::augmenting_moves`) and how many could have formed a group on their own,
-//! whether the time limit cut a phase short (only then may the result depend on the machine's
+//! `circle_matching::augmenting_moves`), how many could have formed a group on their own and
+//! how many a regrouping of up to five of their eight nearest groups could place (searched
+//! exhaustively by `circle_matching::placing_regroupings`), whether the time limit cut a phase short (only then may the result depend on the machine's
 //! speed), whether a second run with the same seed gives the identical result, the time of the tool's
 //! whole path (parse, match, render), and for 1k and 10k what an extended search (ten times the
 //! time up to a minute, twice the neighbourhoods, ruin and recreate) still finds.
@@ -26,7 +27,8 @@ use circle_matching::feasibility::{MIN_GROUP, feasible_group_exists};
 use circle_matching::generate::realistic_population;
 use circle_matching::{
     Augmentation, Candidate, Group, MatchConfig, Matching, Population, Progress, augmenting_moves,
-    evaluate, improve, match_candidates, parse_candidates, render, verify, verify_groups,
+    evaluate, improve, match_candidates, parse_candidates, placing_regroupings, render, verify,
+    verify_groups,
 };
 use serde_json::json;
 
@@ -35,6 +37,8 @@ const SEED: u64 = 42;
 const TIME_LIMIT: Duration = Duration::from_secs(10);
 /// Sizes whose result gets the extended search unless `--extended` asks for every size.
 const EXTENDED_UP_TO: usize = 10_000;
+/// Most groups regrouped with each person left out by the exhaustive check.
+const REGROUPED: usize = 5;
 /// The longest extended search.
 const EXTENDED_LIMIT: Duration = Duration::from_secs(60);
 
@@ -277,6 +281,14 @@ fn unplaced_report(candidates: &[Candidate], matching: &Matching) {
         "unplaced: {} {:?}; of them {could} could form a group on their own ({unknown} undecided)",
         matching.unmatched.len(),
         reasons
+    );
+    let started = Instant::now();
+    let regroupings = placing_regroupings(candidates, matching, REGROUPED);
+    println!(
+        "unplaced people a regrouping of up to {REGROUPED} of their 8 nearest groups could place: {} ({} undecided, {:.1}s)",
+        regroupings.iter().filter(|&&r| r == Some(true)).count(),
+        regroupings.iter().filter(|r| r.is_none()).count(),
+        started.elapsed().as_secs_f64()
     );
 }
 

@@ -3,7 +3,7 @@ use std::time::Duration;
 use circle_matching::meeting::best_point;
 use circle_matching::{
     Augmentation, Candidate, Group, MatchConfig, Matching, Population, Unmatched, UnmatchedReason,
-    augmenting_moves, improve, verify,
+    augmenting_moves, improve, placing_regroupings, verify,
 };
 
 use crate::people::{near_origin, person};
@@ -90,7 +90,7 @@ fn someone_only_an_ejection_can_place_is_placed() {
 }
 
 #[test]
-fn nobody_left_out_of_a_random_population_can_be_placed_by_one_move() {
+fn nobody_left_out_of_a_random_population_can_be_placed_by_one_move_or_a_regrouping() {
     let candidates = circle_matching::generate::realistic_population(1_500, 11);
     let config = MatchConfig {
         seed: 5,
@@ -102,6 +102,9 @@ fn nobody_left_out_of_a_random_population_can_be_placed_by_one_move() {
     assert!(!matching.unmatched.is_empty());
     for found in augmenting_moves(&candidates, &matching) {
         assert_eq!(found, Some(None));
+    }
+    for found in placing_regroupings(&candidates, &matching, 3) {
+        assert_eq!(found, Some(false));
     }
 }
 
@@ -245,4 +248,27 @@ fn someone_who_can_only_take_the_place_of_a_member_placed_by_a_regrouping_is_pla
     let (candidates, start) = chain_case();
     assert_eq!(augmenting_moves(&candidates, &start), vec![Some(None)]);
     improving_places_everyone(&candidates, &start, 5);
+}
+
+#[test]
+fn the_exact_check_finds_the_regroupings_that_place_someone() {
+    for (name, (candidates, start)) in [("regrouping", regrouping_case()), ("decoy", decoy_case())]
+    {
+        // Two groups regrouped with x place everyone; one group does not.
+        let one = placing_regroupings(&candidates, &start, 1);
+        let two = placing_regroupings(&candidates, &start, 2);
+        assert_eq!(
+            (name, one, two),
+            (name, vec![Some(false)], vec![Some(true)])
+        );
+        let improved = improving_places_everyone(&candidates, &start, 5);
+        assert_eq!(placing_regroupings(&candidates, &improved, 3), vec![]);
+    }
+    // Only groups with someone within x's reach are regrouped: the chain through y (whose
+    // regrouping lies beyond x's reach) is not seen.
+    let (candidates, start) = chain_case();
+    assert_eq!(
+        placing_regroupings(&candidates, &start, 3),
+        vec![Some(false)]
+    );
 }
