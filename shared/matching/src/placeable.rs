@@ -36,51 +36,59 @@ pub fn augmenting_moves(
     candidates: &[Candidate],
     matching: &Matching,
 ) -> Vec<Option<Option<Augmentation>>> {
-    let population = Population::new(candidates);
-    let index: HashMap<&str, usize> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.user_id(), i))
-        .collect();
-    let mut group_of: Vec<Option<usize>> = vec![None; candidates.len()];
-    let groups: Vec<Vec<usize>> = matching
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let members: Vec<usize> = group
-                .members
-                .iter()
-                .filter_map(|id| index.get(id.as_str()).copied())
-                .collect();
-            for &m in &members {
-                group_of[m] = Some(g);
-            }
-            members
-        })
-        .collect();
-    let check = Check {
-        population: &population,
-        group_of: &group_of,
-        groups: &groups,
-    };
+    let published = Published::new(candidates, matching);
     matching
         .unmatched
         .iter()
-        .map(|person| {
-            let x = index.get(person.user_id.as_str()).copied()?;
-            check.placing_move(x)
-        })
+        .map(|person| published.placing_move(published.index_of(&person.user_id)?))
         .collect()
 }
 
-struct Check<'a> {
-    population: &'a Population<'a>,
-    group_of: &'a [Option<usize>],
-    groups: &'a [Vec<usize>],
+/// A published grouping read back against its candidates, by input index.
+pub(crate) struct Published<'a> {
+    pub(crate) population: Population<'a>,
+    index: HashMap<&'a str, usize>,
+    pub(crate) group_of: Vec<Option<usize>>,
+    pub(crate) groups: Vec<Vec<usize>>,
 }
 
-impl Check<'_> {
+impl<'a> Published<'a> {
+    pub(crate) fn new(candidates: &'a [Candidate], matching: &Matching) -> Self {
+        let index: HashMap<&str, usize> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.user_id(), i))
+            .collect();
+        let mut group_of: Vec<Option<usize>> = vec![None; candidates.len()];
+        let groups: Vec<Vec<usize>> = matching
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                let members: Vec<usize> = group
+                    .members
+                    .iter()
+                    .filter_map(|id| index.get(id.as_str()).copied())
+                    .collect();
+                for &m in &members {
+                    group_of[m] = Some(g);
+                }
+                members
+            })
+            .collect();
+        Self {
+            population: Population::new(candidates),
+            index,
+            group_of,
+            groups,
+        }
+    }
+
+    /// The input index of the candidate with `user_id`.
+    pub(crate) fn index_of(&self, user_id: &str) -> Option<usize> {
+        self.index.get(user_id).copied()
+    }
+
     fn placing_move(&self, x: usize) -> Option<Option<Augmentation>> {
         let pool = self.pool(x);
         if self
@@ -117,7 +125,7 @@ impl Check<'_> {
     }
 
     /// Unblocked people within reach of `x`, nearest first.
-    fn pool(&self, x: usize) -> Vec<usize> {
+    pub(crate) fn pool(&self, x: usize) -> Vec<usize> {
         let mut found = Vec::new();
         self.population.nearest_reachable(x, WIDE_POOL, &mut found);
         found
@@ -147,7 +155,8 @@ impl Check<'_> {
             && self.meets(members.iter().copied().chain([x]))
     }
 
-    fn meets(&self, members: impl Iterator<Item = usize>) -> bool {
+    /// Whether `members` share a meeting point.
+    pub(crate) fn meets(&self, members: impl Iterator<Item = usize>) -> bool {
         let reach: Vec<Reach> = members.map(|m| self.population.reach(m)).collect();
         best_point(&reach).is_some()
     }

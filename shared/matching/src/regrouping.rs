@@ -16,9 +16,7 @@ use std::collections::{HashMap, HashSet};
 use crate::candidate::Candidate;
 use crate::feasibility::{MAX_GROUP, MIN_GROUP, feasible_group_exists};
 use crate::grouping::Matching;
-use crate::meeting::{Reach, best_point};
-use crate::placeable::WIDE_POOL;
-use crate::population::Population;
+use crate::placeable::Published;
 
 /// Nearest groups whose subsets are regrouped with a person left out.
 const NEAREST_GROUPS: usize = 8;
@@ -38,64 +36,29 @@ pub fn placing_regroupings(
     matching: &Matching,
     groups: usize,
 ) -> Vec<Option<bool>> {
-    let population = Population::new(candidates);
-    let index: HashMap<&str, usize> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.user_id(), i))
-        .collect();
-    let mut group_of: Vec<Option<usize>> = vec![None; candidates.len()];
-    let members: Vec<Vec<usize>> = matching
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let members: Vec<usize> = group
-                .members
-                .iter()
-                .filter_map(|id| index.get(id.as_str()).copied())
-                .collect();
-            for &m in &members {
-                group_of[m] = Some(g);
-            }
-            members
-        })
-        .collect();
+    let published = Published::new(candidates, matching);
     matching
         .unmatched
         .iter()
         .map(|person| {
-            let x = index.get(person.user_id.as_str()).copied()?;
-            regrouping_places(
-                &population,
-                &group_of,
-                &members,
-                x,
-                groups.min(MOST_REGROUPED),
-            )
+            let x = published.index_of(&person.user_id)?;
+            regrouping_places(&published, x, groups.min(MOST_REGROUPED))
         })
         .collect()
 }
 
-fn regrouping_places(
-    population: &Population,
-    group_of: &[Option<usize>],
-    members: &[Vec<usize>],
-    x: usize,
-    groups: usize,
-) -> Option<bool> {
-    let mut found = Vec::new();
-    population.nearest_reachable(x, WIDE_POOL, &mut found);
-    found.retain(|&j| !population.avoids(x, j as usize));
-    if feasible_group_exists(population, x, &found) == Some(false) {
+fn regrouping_places(published: &Published, x: usize, groups: usize) -> Option<bool> {
+    let found = published.pool(x);
+    let pool: Vec<u32> = found.iter().map(|&j| j as u32).collect();
+    if feasible_group_exists(&published.population, x, &pool) == Some(false) {
         return Some(false);
     }
     let mut nearest: Vec<usize> = Vec::new();
     let mut left_out = vec![x];
     for &j in &found {
-        match group_of[j as usize] {
+        match published.group_of[j] {
             Some(g) if !nearest.contains(&g) && nearest.len() < NEAREST_GROUPS => nearest.push(g),
-            None if left_out.len() <= OTHERS_LEFT_OUT => left_out.push(j as usize),
+            None if left_out.len() <= OTHERS_LEFT_OUT => left_out.push(j),
             _ => {}
         }
     }
@@ -103,14 +66,14 @@ fn regrouping_places(
     for chosen in subsets(nearest.len(), groups) {
         let mut people = left_out.clone();
         for &k in &chosen {
-            people.extend(&members[nearest[k]]);
+            people.extend(&published.groups[nearest[k]]);
         }
         if people.len() > 64 {
             // Only groups above the maximum size (an invalid grouping) get here.
             settled = false;
             continue;
         }
-        let mut pocket = Pocket::new(population, people);
+        let mut pocket = Pocket::new(published, people);
         match pocket.solve(pocket.everyone(), left_out.len() - 1) {
             Some(true) => return Some(true),
             Some(false) => {}
@@ -130,7 +93,7 @@ fn subsets(n: usize, most: usize) -> Vec<Vec<usize>> {
 
 /// People (at most 64, see [`MOST_REGROUPED`]) to be grouped, as bit sets.
 struct Pocket<'a> {
-    population: &'a Population<'a>,
+    published: &'a Published<'a>,
     people: Vec<usize>,
     /// Each person's possible partners: no block and within reach of each other.
     partners: Vec<u64>,
@@ -141,7 +104,8 @@ struct Pocket<'a> {
 }
 
 impl<'a> Pocket<'a> {
-    fn new(population: &'a Population<'a>, people: Vec<usize>) -> Self {
+    fn new(published: &'a Published<'a>, people: Vec<usize>) -> Self {
+        let population = &published.population;
         let partners = people
             .iter()
             .map(|&a| {
@@ -155,7 +119,7 @@ impl<'a> Pocket<'a> {
             })
             .collect();
         Self {
-            population,
+            published,
             people,
             partners,
             meets: HashMap::new(),
@@ -257,10 +221,7 @@ impl<'a> Pocket<'a> {
             return None;
         }
         self.budget -= 1;
-        let reach: Vec<Reach> = bits(group)
-            .map(|k| self.population.reach(self.people[k]))
-            .collect();
-        let meets = best_point(&reach).is_some();
+        let meets = self.published.meets(bits(group).map(|k| self.people[k]));
         self.meets.insert(group, meets);
         Some(meets)
     }
