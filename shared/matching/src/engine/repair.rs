@@ -55,6 +55,7 @@ pub(crate) fn repair(region: &mut Region, clock: &Clock, reach: Pool) -> bool {
                 || regroup(region, x, &pool, reach)
                 || regroup_pocket(region, x)
                 || std::mem::take(&mut may_ruin[x as usize])
+                    && region.could_form(x, &pool)
                     && (ruin_around(region, x, &pool) || eject_then_ruin(region, x, &pool));
         }
         if !progress {

@@ -26,11 +26,12 @@ const TRIES: usize = 32;
 
 type Plan = Vec<(Vec<u32>, LatLng)>;
 
-/// Tries to place `x` (left out) by recreating the groups around them; `wide` is everyone
-/// within `x`'s reach. Deterministic: the random starts depend on `x` only.
+/// Tries to place `x` (left out, but able to form a group on their own) by recreating the
+/// groups around them; `wide` is everyone within `x`'s reach. Deterministic: the random starts
+/// depend on `x` only.
 pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
     let starts: Vec<u32> = region.groups_of(wide).into_iter().take(STARTS).collect();
-    if starts.is_empty() || !region.could_form(x, wide) {
+    if starts.is_empty() {
         return false;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(region.global(x) as u64);
@@ -51,13 +52,11 @@ pub(crate) fn ruin_around(region: &mut Region, x: u32, wide: &[u32]) -> bool {
     false
 }
 
-/// Tries to place `x` (left out) by taking the place of a member of one of the nearest groups
-/// within reach and placing that member by [`ruin_around`]: an ejection chain whose last step
-/// regroups several groups.
+/// Tries to place `x` (left out, but able to form a group on their own) by taking the place of
+/// a member of one of the nearest groups within reach and placing that member by
+/// [`ruin_around`] (they could form a group with their former group): an ejection chain whose
+/// last step regroups several groups.
 pub(crate) fn eject_then_ruin(region: &mut Region, x: u32, wide: &[u32]) -> bool {
-    if !region.could_form(x, wide) {
-        return false;
-    }
     for g in region.groups_of(wide).into_iter().take(STARTS) {
         let members = region.group(g).members.clone();
         let point = region.group(g).point;
