@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::facts::{
-    Achievement, EmailAddress, Invitation, Notice, Removal, TribeNews, TribeStatus,
-    VerificationCode,
+    Achievement, EmailAddress, Notice, TribeMember, TribeNews, TribeStatus, VerificationCode,
 };
 use crate::model::NotificationType;
 
@@ -85,8 +84,8 @@ fn achievement_awarded(fact_id: Uuid, achievement: Achievement) -> Draft {
     )
 }
 
-fn tribe_invitation(fact_id: Uuid, invitation: Invitation) -> Draft {
-    let Invitation {
+fn tribe_invitation(fact_id: Uuid, invitation: TribeMember) -> Draft {
+    let TribeMember {
         user_id,
         tribe_id,
         tribe_name,
@@ -104,8 +103,8 @@ fn tribe_invitation(fact_id: Uuid, invitation: Invitation) -> Draft {
     )
 }
 
-fn tribe_removal(fact_id: Uuid, removal: Removal) -> Draft {
-    let Removal {
+fn tribe_removal(fact_id: Uuid, removal: TribeMember) -> Draft {
+    let TribeMember {
         user_id,
         tribe_id,
         tribe_name,

@@ -14,7 +14,7 @@ use prost::Message;
 use tonic::Status;
 use uuid::Uuid;
 
-pub use tribe::{Invitation, Removal, TribeNews, TribeStatus};
+pub use tribe::{TribeMember, TribeNews, TribeStatus};
 pub use user::{Achievement, VerificationCode};
 
 pub const VERIFICATION_CODE_ISSUED: &str = "user.verification_code_issued";
@@ -55,8 +55,8 @@ pub enum Payload {
 pub enum Notice {
     VerificationCodeIssued(VerificationCode),
     AchievementAwarded(Achievement),
-    MemberInvited(Invitation),
-    MemberRemoved(Removal),
+    MemberInvited(TribeMember),
+    MemberRemoved(TribeMember),
     TribeStatusChanged(TribeNews),
 }
 

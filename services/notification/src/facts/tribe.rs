@@ -9,20 +9,23 @@ use super::text;
 /// Tribe names are at most 60 characters at the tribe service; this leaves it room to grow.
 const MAX_TRIBE_NAME_CHARS: usize = 200;
 
-/// A matchmaking run offered `user_id` a seat in a tribe.
+/// The person a membership fact is about and their tribe: invited to it by a matchmaking run
+/// (`tribe.member_invited`) or removed from it by someone else (`tribe.member_removed`).
 #[derive(Clone, Debug)]
-pub struct Invitation {
+pub struct TribeMember {
     pub user_id: Uuid,
     pub tribe_id: Uuid,
     pub tribe_name: String,
 }
 
-/// `user_id` was removed from a tribe by someone else.
-#[derive(Clone, Debug)]
-pub struct Removal {
-    pub user_id: Uuid,
-    pub tribe_id: Uuid,
-    pub tribe_name: String,
+impl TribeMember {
+    fn parse(user_id: &str, tribe_id: &str, tribe_name: String) -> Result<Self, Status> {
+        Ok(TribeMember {
+            user_id: circle_core::wire::uuid("fact.payload.user_id", user_id)?,
+            tribe_id: circle_core::wire::uuid("fact.payload.tribe_id", tribe_id)?,
+            tribe_name: text("fact.payload.tribe_name", tribe_name, MAX_TRIBE_NAME_CHARS)?,
+        })
+    }
 }
 
 /// The statuses whose facts reach the members.
@@ -43,40 +46,19 @@ pub struct TribeNews {
     pub member_ids: Vec<Uuid>,
 }
 
-impl TryFrom<MemberInvited> for Invitation {
+impl TryFrom<MemberInvited> for TribeMember {
     type Error = Status;
 
     fn try_from(message: MemberInvited) -> Result<Self, Status> {
-        let MemberInvited {
-            tribe_id,
-            tribe_name,
-            user_id,
-            run_id: _,
-        } = message;
-        Ok(Invitation {
-            user_id: circle_core::wire::uuid("fact.payload.user_id", &user_id)?,
-            tribe_id: circle_core::wire::uuid("fact.payload.tribe_id", &tribe_id)?,
-            tribe_name: text("fact.payload.tribe_name", tribe_name, MAX_TRIBE_NAME_CHARS)?,
-        })
+        TribeMember::parse(&message.user_id, &message.tribe_id, message.tribe_name)
     }
 }
 
-impl TryFrom<MembershipChanged> for Removal {
+impl TryFrom<MembershipChanged> for TribeMember {
     type Error = Status;
 
     fn try_from(message: MembershipChanged) -> Result<Self, Status> {
-        let MembershipChanged {
-            tribe_id,
-            tribe_name,
-            user_id,
-            actor_id: _,
-            member_ids: _,
-        } = message;
-        Ok(Removal {
-            user_id: circle_core::wire::uuid("fact.payload.user_id", &user_id)?,
-            tribe_id: circle_core::wire::uuid("fact.payload.tribe_id", &tribe_id)?,
-            tribe_name: text("fact.payload.tribe_name", tribe_name, MAX_TRIBE_NAME_CHARS)?,
-        })
+        TribeMember::parse(&message.user_id, &message.tribe_id, message.tribe_name)
     }
 }
 
