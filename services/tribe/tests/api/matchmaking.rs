@@ -116,6 +116,21 @@ async fn berliners(app: &TestApp, count: u8) -> Vec<Principal> {
     people
 }
 
+/// Writes a RUNNING run started by `trigger`, as an instance in the middle of a run leaves it.
+async fn running_run(app: &TestApp, trigger: &str) -> Uuid {
+    let id = Uuid::new_v4();
+    app.db
+        .admin_client()
+        .await
+        .execute(
+            "INSERT INTO tribes.matchmaking_runs (id, trigger, status) VALUES ($1, $2, 'RUNNING')",
+            &[&id, &trigger],
+        )
+        .await
+        .expect("a running run");
+    id
+}
+
 async fn start(app: &TestApp, caller: &Principal) -> Result<MatchmakingRun, Status> {
     let response = matchmaking(app)
         .start_matchmaking_run(app.call(caller, StartMatchmakingRunRequest {}))
@@ -443,13 +458,7 @@ async fn only_admins_start_and_read_runs() {
 async fn a_run_while_another_is_running_is_refused_and_an_abandoned_one_is_failed() {
     let app = TestApp::spawn().await;
     let db = app.db.admin_client().await;
-    let running = Uuid::new_v4();
-    db.execute(
-        "INSERT INTO tribes.matchmaking_runs (id, trigger, status) VALUES ($1, 'SCHEDULE', 'RUNNING')",
-        &[&running],
-    )
-    .await
-    .unwrap();
+    let running = running_run(&app, "SCHEDULE").await;
     let refused = assert_refused(
         start(&app, &admin()).await,
         Code::FailedPrecondition,
@@ -750,13 +759,7 @@ async fn first_finished_scheduled_run(
 async fn the_schedule_skips_its_turns_while_a_run_is_going_then_runs_and_forms_groups() {
     let app = TestApp::spawn().await;
     let db = app.db.admin_client().await;
-    let going = Uuid::new_v4();
-    db.execute(
-        "INSERT INTO tribes.matchmaking_runs (id, trigger, status) VALUES ($1, 'ADMIN', 'RUNNING')",
-        &[&going],
-    )
-    .await
-    .unwrap();
+    let going = running_run(&app, "ADMIN").await;
     let group = berliners(&app, 5).await;
     let interval = Duration::from_millis(200);
     let _scheduled = app.scheduled_instance(interval).await;
