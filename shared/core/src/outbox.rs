@@ -102,26 +102,9 @@ impl Outbox {
         aggregate_id: &str,
         payload: &M,
     ) -> Result<Uuid, StoreError> {
-        let fact_id = Uuid::now_v7();
-        let payload = payload.encode_to_vec();
-        let rows: Vec<NewOutboxRow> = self
-            .routes
-            .iter()
-            .filter(|route| topic.starts_with(route.topic_prefix))
-            .map(|route| NewOutboxRow {
-                id: Uuid::now_v7(),
-                fact_id,
-                consumer: route.consumer,
-                topic,
-                aggregate_id,
-                payload: &payload,
-            })
-            .collect();
-        diesel::insert_into(outbox::table)
-            .values(&rows)
-            .execute(conn)
-            .await?;
-        Ok(fact_id)
+        let fact = NewFact::new(topic, aggregate_id.to_owned(), payload);
+        let fact_ids = self.enqueue_all(conn, &[fact]).await?;
+        Ok(fact_ids[0])
     }
 
     /// Writes each of `facts` for every consumer of its topic, many in one statement, in the
