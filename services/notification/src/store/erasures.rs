@@ -4,7 +4,10 @@
 //! Writers hold the person's lock shared and check the table; erasure holds it exclusively
 //! while it records the person and deletes their notifications. So a notification is either
 //! written before the erasure (and deleted by it) or sees the person erased (and is skipped).
+//! The lock statements run for every recipient of every fact, so each connection prepares them
+//! once ([`prepared`]).
 
+use circle_core::prepared::prepared;
 use diesel::prelude::*;
 use diesel::sql_types;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -18,7 +21,7 @@ const LOCK_CLASS: &str = "notifications.person";
 
 /// Takes `user_id`'s lock shared until the end of the transaction.
 pub async fn lock_shared(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock_shared(hashtext($1), hashtext($2::text))")
+    prepared("SELECT pg_advisory_xact_lock_shared(hashtext($1), hashtext($2::text))")
         .bind::<sql_types::Text, _>(LOCK_CLASS)
         .bind::<sql_types::Uuid, _>(user_id)
         .execute(conn)
@@ -28,7 +31,7 @@ pub async fn lock_shared(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryRe
 
 /// Takes `user_id`'s lock exclusively until the end of the transaction.
 pub async fn lock_exclusive(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2::text))")
+    prepared("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2::text))")
         .bind::<sql_types::Text, _>(LOCK_CLASS)
         .bind::<sql_types::Uuid, _>(user_id)
         .execute(conn)
