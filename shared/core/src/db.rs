@@ -14,6 +14,14 @@ use futures::FutureExt;
 use crate::config::{ConfigError, required, var_or};
 
 pub type DbPool = Pool<AsyncPgConnection>;
+
+/// Bind parameters Postgres takes in one statement.
+const MAX_BIND_PARAMETERS: usize = 65_535;
+
+/// Rows of `params_per_row` bound values each that fit in one multi-row INSERT.
+pub const fn rows_per_insert(params_per_row: usize) -> usize {
+    MAX_BIND_PARAMETERS / params_per_row
+}
 pub type DbConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
 
 /// Where a service's data lives: its connection URL and the schema it owns.

@@ -90,8 +90,8 @@ impl<'a> NewFact<'a> {
     }
 }
 
-/// Outbox rows per INSERT: six parameters each, under Postgres' 65535 per statement.
-const ROWS_PER_INSERT: usize = 10_000;
+/// Outbox rows per INSERT (six values each).
+const ROWS_PER_INSERT: usize = crate::db::rows_per_insert(6);
 
 impl Outbox {
     /// Writes a fact for every consumer of `topic`; call it inside the change's transaction.

@@ -1,5 +1,6 @@
 //! The `tribe_activities` table: each tribe's feed.
 
+use circle_core::db::rows_per_insert;
 use circle_core::paging::Cursor;
 use diesel::QueryResult;
 use diesel::prelude::*;
@@ -28,8 +29,8 @@ pub async fn insert(conn: &mut AsyncPgConnection, activity: &NewActivity) -> Que
         .map(drop)
 }
 
-/// Entries per INSERT: six parameters each, under Postgres' 65535 per statement.
-const ROWS_PER_INSERT: usize = 10_000;
+/// Entries per INSERT (six values each).
+const ROWS_PER_INSERT: usize = rows_per_insert(6);
 
 /// Many entries in as few statements as the parameter limit allows.
 pub async fn insert_all(

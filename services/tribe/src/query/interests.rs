@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use circle_core::db::rows_per_insert;
 use diesel::QueryResult;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -44,8 +45,7 @@ pub async fn insert_all(
     conn: &mut AsyncPgConnection,
     tribes: &[(TribeId, &Interests)],
 ) -> QueryResult<()> {
-    // Four parameters a row, under Postgres' 65535 per statement.
-    const ROWS_PER_INSERT: usize = 10_000;
+    const ROWS_PER_INSERT: usize = rows_per_insert(4);
     let rows: Vec<_> = tribes
         .iter()
         .flat_map(|&(tribe, interests)| {

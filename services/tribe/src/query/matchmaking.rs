@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use circle_core::db::rows_per_insert;
 use circle_core::paging::Cursor;
 use diesel::prelude::*;
 use diesel::{OptionalExtension, QueryResult};
@@ -189,8 +190,7 @@ pub async fn insert_groups(
     conn: &mut AsyncPgConnection,
     groups: &[NewGroup<'_>],
 ) -> QueryResult<()> {
-    // Five parameters a row, under Postgres' 65535 per statement.
-    const ROWS_PER_INSERT: usize = 10_000;
+    const ROWS_PER_INSERT: usize = rows_per_insert(5);
     for chunk in groups.chunks(ROWS_PER_INSERT) {
         diesel::insert_into(match_groups::table)
             .values(chunk)

@@ -1,6 +1,7 @@
 //! The `tribe_members` table: who belongs to which tribe.
 
 use chrono::{DateTime, Utc};
+use circle_core::db::rows_per_insert;
 use circle_core::paging::Cursor;
 use diesel::prelude::*;
 use diesel::{OptionalExtension, QueryResult};
@@ -22,8 +23,7 @@ pub struct NewMember {
 
 /// Writes the memberships, many per statement.
 pub async fn insert(conn: &mut AsyncPgConnection, members: &[NewMember]) -> QueryResult<()> {
-    // Five parameters a row, under Postgres' 65535 per statement.
-    const ROWS_PER_INSERT: usize = 10_000;
+    const ROWS_PER_INSERT: usize = rows_per_insert(5);
     for chunk in members.chunks(ROWS_PER_INSERT) {
         diesel::insert_into(tribe_members::table)
             .values(chunk)

@@ -1,5 +1,6 @@
 //! The `tribes` table.
 
+use circle_core::db::rows_per_insert;
 use diesel::OptionalExtension;
 use diesel::QueryResult;
 use diesel::prelude::*;
@@ -55,8 +56,8 @@ pub async fn insert(
         .optional()
 }
 
-/// New tribes per INSERT: twelve parameters each, under Postgres' 65535 per statement.
-const ROWS_PER_INSERT: usize = 5_000;
+/// New tribes per INSERT (twelve values each).
+const ROWS_PER_INSERT: usize = rows_per_insert(12);
 
 /// New tribes without a request id (so none can conflict), many per statement.
 pub async fn insert_all(conn: &mut AsyncPgConnection, rows: &[NewTribeRow<'_>]) -> QueryResult<()> {
