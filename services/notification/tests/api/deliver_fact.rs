@@ -108,24 +108,7 @@ async fn concurrent_deliveries_of_one_fact_apply_it_once() {
     let person = Uuid::new_v4();
     let fact = verification_fact(person, "ada@example.com", "777888");
 
-    let calls: Vec<_> = (0..10)
-        .map(|_| {
-            let mut client = app.facts.clone();
-            let request = app.signed(
-                &service("user"),
-                DeliverFactRequest {
-                    fact: Some(fact.clone()),
-                },
-            );
-            tokio::spawn(async move { client.deliver_fact(request).await })
-        })
-        .collect();
-    let mut applied = 0;
-    for call in calls {
-        if call.await.unwrap().unwrap().into_inner().applied {
-            applied += 1;
-        }
-    }
+    let applied = app.deliver_concurrently("user", &fact, 10).await;
 
     assert_eq!(applied, 1);
     assert_eq!(app.inbox_of(person).await.notifications.len(), 1);

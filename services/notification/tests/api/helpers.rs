@@ -112,6 +112,31 @@ impl TestApp {
             .map(|response| response.into_inner())
     }
 
+    /// Delivers `fact` from `producer` `times` times at once; returns how many deliveries
+    /// applied it (each must be acknowledged).
+    pub async fn deliver_concurrently(&self, producer: &str, fact: &Fact, times: usize) -> usize {
+        let calls: Vec<_> = (0..times)
+            .map(|_| {
+                let mut client = self.facts.clone();
+                let request = self.signed(
+                    &service(producer),
+                    DeliverFactRequest {
+                        fact: Some(fact.clone()),
+                    },
+                );
+                tokio::spawn(async move { client.deliver_fact(request).await })
+            })
+            .collect();
+        let mut applied = 0;
+        for call in calls {
+            let response = call.await.unwrap().expect("every delivery is acknowledged");
+            if response.into_inner().applied {
+                applied += 1;
+            }
+        }
+        applied
+    }
+
     pub async fn list_as(
         &self,
         principal: &Principal,

@@ -1,7 +1,6 @@
 //! The tribe service's facts: invitations of matchmaking runs, tribes changing status,
 //! removals. Each reaches the people it concerns, in the app only, once.
 
-use circle_proto::common::v1::DeliverFactRequest;
 use circle_proto::notification::v1::NotificationType;
 use circle_proto::tribe::v1::{MemberInvited, MembershipChanged, TribeStatus, TribeStatusChanged};
 use circle_testkit::status::assert_reason;
@@ -103,30 +102,7 @@ async fn twenty_concurrent_deliveries_of_one_invitation_notify_once() {
     let person = Uuid::new_v4();
     let fact = invitation_fact(person, Uuid::new_v4());
 
-    let calls: Vec<_> = (0..20)
-        .map(|_| {
-            let mut client = app.facts.clone();
-            let request = app.signed(
-                &service("tribe"),
-                DeliverFactRequest {
-                    fact: Some(fact.clone()),
-                },
-            );
-            tokio::spawn(async move { client.deliver_fact(request).await })
-        })
-        .collect();
-    let mut applied = 0;
-    for call in calls {
-        if call
-            .await
-            .unwrap()
-            .expect("every delivery is acknowledged")
-            .into_inner()
-            .applied
-        {
-            applied += 1;
-        }
-    }
+    let applied = app.deliver_concurrently("tribe", &fact, 20).await;
 
     assert_eq!(applied, 1);
     assert_eq!(app.inbox_of(person).await.notifications.len(), 1);
