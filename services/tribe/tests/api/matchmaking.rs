@@ -147,6 +147,15 @@ async fn invitations(app: &TestApp, person: &Principal) -> Vec<MatchInvitation> 
         .invitations
 }
 
+/// The id of the tribe `person`'s first invitation is for.
+async fn invited_tribe(app: &TestApp, person: &Principal) -> String {
+    invitations(app, person).await[0]
+        .tribe
+        .clone()
+        .expect("an invitation names its tribe")
+        .id
+}
+
 async fn accept(
     app: &TestApp,
     person: &Principal,
@@ -300,11 +309,7 @@ async fn four_acceptances_make_the_tribe_active_and_a_decline_frees_the_person()
     let app = TestApp::spawn().await;
     let group = berliners(&app, 6).await;
     start(&app, &admin()).await.unwrap();
-    let tribe_id = invitations(&app, &group[0]).await[0]
-        .tribe
-        .clone()
-        .unwrap()
-        .id;
+    let tribe_id = invited_tribe(&app, &group[0]).await;
 
     let (status, tribe_status, creator) = accept(&app, &group[0], &tribe_id).await.unwrap();
     assert_eq!(status, MembershipStatus::Active);
@@ -373,11 +378,7 @@ async fn everyone_declining_dissolves_the_tribe() {
     let app = TestApp::spawn().await;
     let group = berliners(&app, 4).await;
     start(&app, &admin()).await.unwrap();
-    let tribe_id = invitations(&app, &group[0]).await[0]
-        .tribe
-        .clone()
-        .unwrap()
-        .id;
+    let tribe_id = invited_tribe(&app, &group[0]).await;
     for person in &group {
         decline(&app, person, &tribe_id).await.unwrap();
     }
@@ -551,11 +552,7 @@ async fn members_read_the_reasons_without_anyones_private_data() {
     let app = TestApp::spawn().await;
     let group = berliners(&app, 5).await;
     start(&app, &admin()).await.unwrap();
-    let tribe_id = invitations(&app, &group[0]).await[0]
-        .tribe
-        .clone()
-        .unwrap()
-        .id;
+    let tribe_id = invited_tribe(&app, &group[0]).await;
     accept(&app, &group[0], &tribe_id).await.unwrap();
 
     for person in &group[..2] {
@@ -610,11 +607,7 @@ async fn invitations_are_answered_only_by_the_invited() {
     let app = TestApp::spawn().await;
     let group = berliners(&app, 4).await;
     start(&app, &admin()).await.unwrap();
-    let tribe_id = invitations(&app, &group[0]).await[0]
-        .tribe
-        .clone()
-        .unwrap()
-        .id;
+    let tribe_id = invited_tribe(&app, &group[0]).await;
     let stranger = user();
     assert_refused(
         accept(&app, &stranger, &tribe_id).await,
@@ -833,11 +826,7 @@ async fn declined_then_matched_again(days_ago: i32) -> (TestApp, MatchmakingRun,
         first.push(opted_in(&app, &parisian(n)).await);
     }
     start(&app, &admin()).await.unwrap();
-    let tribe_id = invitations(&app, &first[0]).await[0]
-        .tribe
-        .clone()
-        .unwrap()
-        .id;
+    let tribe_id = invited_tribe(&app, &first[0]).await;
     for person in &first {
         decline(&app, person, &tribe_id).await.unwrap();
     }
@@ -902,11 +891,7 @@ async fn racing_acceptances_fill_the_seats_and_turn_the_tribe_active_once() {
     let app = TestApp::spawn().await;
     let group = berliners(&app, 6).await;
     start(&app, &admin()).await.unwrap();
-    let tribe_id = invitations(&app, &group[0]).await[0]
-        .tribe
-        .clone()
-        .unwrap()
-        .id;
+    let tribe_id = invited_tribe(&app, &group[0]).await;
     let tribe_uuid: Uuid = tribe_id.parse().unwrap();
     let db = app.db.admin_client().await;
     // Five seats for six invitees.
@@ -960,11 +945,7 @@ async fn an_invitation_accepted_and_declined_at_once_is_answered_once() {
     let app = TestApp::spawn().await;
     let group = berliners(&app, 6).await;
     start(&app, &admin()).await.unwrap();
-    let tribe_id = invitations(&app, &group[0]).await[0]
-        .tribe
-        .clone()
-        .unwrap()
-        .id;
+    let tribe_id = invited_tribe(&app, &group[0]).await;
     // Two accept first, so the tribe is never left empty (and dissolved) whoever wins below.
     for person in &group[..2] {
         accept(&app, person, &tribe_id).await.unwrap();
