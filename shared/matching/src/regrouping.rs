@@ -17,11 +17,12 @@ use crate::candidate::Candidate;
 use crate::feasibility::{MAX_GROUP, MIN_GROUP, feasible_group_exists};
 use crate::grouping::Matching;
 use crate::placeable::Published;
+use crate::population::Population;
 
 /// Nearest groups whose subsets are regrouped with a person left out.
-const NEAREST_GROUPS: usize = 8;
+pub(crate) const NEAREST_GROUPS: usize = 8;
 /// Other people left out within reach who join a regrouping, nearest first.
-const OTHERS_LEFT_OUT: usize = 8;
+pub(crate) const OTHERS_LEFT_OUT: usize = 8;
 /// Most groups regrouped at once, so that a pocket fits in 64 bits (6 * 8 + 1 + 8 people).
 pub const MOST_REGROUPED: usize = 6;
 /// Meeting-point checks one regrouping may spend before the answer is "undecided".
@@ -64,27 +65,48 @@ fn regrouping_places(published: &Published, x: usize, groups: usize) -> Option<b
     }
     let mut settled = true;
     for chosen in subsets(nearest.len(), groups) {
-        let mut people = left_out.clone();
-        for &k in &chosen {
-            people.extend(&published.groups[nearest[k]]);
-        }
-        if people.len() > 64 {
-            // Only groups above the maximum size (an invalid grouping) get here.
-            settled = false;
-            continue;
-        }
-        let mut pocket = Pocket::new(published, people);
-        match pocket.solve(pocket.everyone(), left_out.len() - 1) {
-            Some(true) => return Some(true),
-            Some(false) => {}
+        let chosen: Vec<&[usize]> = chosen
+            .iter()
+            .map(|&k| published.groups[nearest[k]].as_slice())
+            .collect();
+        match regrouping_that_places_more(&published.population, &left_out, &chosen) {
+            Some(Some(_)) => return Some(true),
+            Some(None) => {}
             None => settled = false,
         }
     }
     settled.then_some(false)
 }
 
+/// A grouping of `left_out` and the members of `groups` that places more of them than `groups`
+/// do, by the exhaustive search: `Some(Some(new groups))`, `Some(None)` when there is none, `None`
+/// when the budget ran out (or more than 64 people are given).
+pub(crate) fn regrouping_that_places_more(
+    population: &Population,
+    left_out: &[usize],
+    groups: &[&[usize]],
+) -> Option<Option<Vec<Vec<usize>>>> {
+    let mut people = left_out.to_vec();
+    for group in groups {
+        people.extend(group.iter());
+    }
+    if people.len() > 64 || left_out.is_empty() {
+        // More than 64 only with groups above the maximum size (an invalid grouping).
+        return None;
+    }
+    let mut pocket = Pocket::new(population, people);
+    let placed = pocket.solve(pocket.everyone(), left_out.len() - 1)?;
+    Some(placed.then(|| {
+        pocket
+            .plan
+            .iter()
+            .map(|&group| bits(group).map(|k| pocket.people[k]).collect())
+            .collect()
+    }))
+}
+
 /// The non-empty subsets of `0..n` with at most `most` elements.
-fn subsets(n: usize, most: usize) -> Vec<Vec<usize>> {
+pub(crate) fn subsets(n: usize, most: usize) -> Vec<Vec<usize>> {
     (1u32..1 << n)
         .filter(|mask| mask.count_ones() as usize <= most)
         .map(|mask| (0..n).filter(|&k| mask >> k & 1 == 1).collect())
@@ -93,7 +115,7 @@ fn subsets(n: usize, most: usize) -> Vec<Vec<usize>> {
 
 /// People (at most 64, see [`MOST_REGROUPED`]) to be grouped, as bit sets.
 struct Pocket<'a> {
-    published: &'a Published<'a>,
+    population: &'a Population<'a>,
     people: Vec<usize>,
     /// Each person's possible partners: no block and within reach of each other.
     partners: Vec<u64>,
@@ -101,11 +123,12 @@ struct Pocket<'a> {
     /// States (people still to place, how many of them may stay out) that place no one more.
     hopeless: HashSet<(u64, usize)>,
     budget: u32,
+    /// The groups of the grouping found, once `solve` says yes.
+    plan: Vec<u64>,
 }
 
 impl<'a> Pocket<'a> {
-    fn new(published: &'a Published<'a>, people: Vec<usize>) -> Self {
-        let population = &published.population;
+    fn new(population: &'a Population<'a>, people: Vec<usize>) -> Self {
         let partners = people
             .iter()
             .map(|&a| {
@@ -119,12 +142,13 @@ impl<'a> Pocket<'a> {
             })
             .collect();
         Self {
-            published,
+            population,
             people,
             partners,
             meets: HashMap::new(),
             hopeless: HashSet::new(),
             budget: BUDGET,
+            plan: Vec::new(),
         }
     }
 
@@ -189,7 +213,10 @@ impl<'a> Pocket<'a> {
         let mut settled = true;
         if size >= MIN_GROUP {
             match self.solve(open & !group, may_stay_out) {
-                Some(true) => return Some(true),
+                Some(true) => {
+                    self.plan.push(group);
+                    return Some(true);
+                }
                 Some(false) => {}
                 None => settled = false,
             }
@@ -221,7 +248,10 @@ impl<'a> Pocket<'a> {
             return None;
         }
         self.budget -= 1;
-        let meets = self.published.meets(bits(group).map(|k| self.people[k]));
+        let meets = self
+            .population
+            .meeting_point(bits(group).map(|k| self.people[k]), None)
+            .is_some();
         self.meets.insert(group, meets);
         Some(meets)
     }

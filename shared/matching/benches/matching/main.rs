@@ -318,6 +318,7 @@ fn extended_search(candidates: &[Candidate], start: &Matching, our_time: Duratio
         per_interest: base.per_interest * 2,
         best_matches: base.best_matches * 2,
         recreate_rounds: 10_000,
+        reshuffles: base.reshuffles * 10,
         ..base
     };
     let started = Instant::now();

@@ -7,7 +7,9 @@
 //! 3. Per region: seed groups of four from the hardest-to-place people, repair the leftovers,
 //!    split groups of eight, then local search (moves and swaps) to a local optimum, and repair
 //!    again with everyone within reach of each leftover; whoever no move places gets the groups
-//!    around them ruined and recreated, kept only when that places more people.
+//!    around them ruined and recreated, kept only when that places more people; then the groups
+//!    around those still left out are reshuffled, keeping whatever places as many (the grouping
+//!    drifts until somebody more fits), and the best grouping met is kept.
 //! 4. Each group gets the meeting point that leaves its worst-off member the most spare travel,
 //!    its score and reasons; each leftover a reason code.
 //!
@@ -22,6 +24,7 @@ mod recreate;
 mod region;
 mod regions;
 mod repair;
+mod reshuffle;
 mod ruin_around;
 mod seed;
 mod unmatched;
@@ -42,7 +45,7 @@ use crate::meeting::{Reach, best_point, worst_excess};
 use crate::population::Population;
 use neighbours::{Limits, Neighbours};
 use region::{MIN_SIZE, Region};
-use repair::Pool;
+use repair::{LastResort, Memo, Pool};
 
 #[derive(Debug, Clone)]
 pub struct MatchConfig {
@@ -61,6 +64,9 @@ pub struct MatchConfig {
     /// Ruin-and-recreate rounds per person after the local search (0: none). A deeper but
     /// slower search, for measuring how close the normal result is to a deeper optimum.
     pub recreate_rounds: usize,
+    /// Reshuffles of the groups around each person still left out at the end who could form a
+    /// group (0: none); they place more people where groups barely form.
+    pub reshuffles: usize,
     /// Share of each pair score given to how alike the two are in reliability
     /// ([`Candidate::reliability`]), in 0..=1; 0 (the default) optimises the default score only.
     /// Groups still report the default score.
@@ -77,6 +83,7 @@ impl Default for MatchConfig {
             per_interest: 64,
             best_matches: 24,
             recreate_rounds: 0,
+            reshuffles: 100,
             reliability_weight: 0.0,
         }
     }
@@ -358,8 +365,16 @@ impl Work<'_> {
             let local = members.iter().map(|&m| self.local_index[m]).collect();
             region.create(local, point);
         }
+        let mut memo = Memo::new(size);
         complete = complete && seed::seed(&mut region, &mut rng, self.clock);
-        complete = complete && repair::repair(&mut region, self.clock, Pool::Near);
+        complete = complete
+            && repair::repair(
+                &mut region,
+                self.clock,
+                Pool::Near,
+                LastResort::Skip,
+                &mut memo,
+            );
         region.split_large_groups();
         (self.progress)(Progress::Searching { people: size });
         let focus: Option<Vec<u32>> = focus.map(|people| {
@@ -373,8 +388,34 @@ impl Work<'_> {
         let rounds = self.config.recreate_rounds * size;
         recreate::recreate(&mut region, &mut rng, self.clock, rounds);
         // Runs even after a cut short placement: whoever it places counts.
-        let repaired = repair::repair(&mut region, self.clock, Pool::Wide);
+        let repaired = repair::repair(
+            &mut region,
+            self.clock,
+            Pool::Wide,
+            LastResort::Ruin,
+            &mut memo,
+        );
         complete = complete && repaired;
+        let moved = reshuffle::reshuffle(
+            &mut region,
+            &mut rng,
+            self.clock,
+            &mut memo,
+            self.config.reshuffles,
+        );
+        if !moved.is_empty() {
+            local_search::improve(&mut region, &mut rng, self.clock, Some(&moved));
+            local_search::resplit_pairs(&mut region, &mut rng, self.clock, Some(&moved));
+            // Whoever the reshuffles left out instead may fit somewhere with one move.
+            let repaired = repair::repair(
+                &mut region,
+                self.clock,
+                Pool::Wide,
+                LastResort::Skip,
+                &mut memo,
+            );
+            complete = complete && repaired;
+        }
         region.split_large_groups();
 
         (self.progress)(Progress::Finishing { people: size });
@@ -423,8 +464,16 @@ impl Work<'_> {
                             Region::new(self.population, self.neighbours, slice.to_vec(), &local);
                         let mut rng =
                             ChaCha8Rng::seed_from_u64(self.config.seed ^ salt ^ (p as u64 + 1));
+                        let mut memo = Memo::new(slice.len());
                         let mut complete = seed::seed(&mut region, &mut rng, &clock);
-                        complete = complete && repair::repair(&mut region, &clock, Pool::Near);
+                        complete = complete
+                            && repair::repair(
+                                &mut region,
+                                &clock,
+                                Pool::Near,
+                                LastResort::Skip,
+                                &mut memo,
+                            );
                         region.split_large_groups();
                         local_search::improve(&mut region, &mut rng, &clock, None);
                         local_search::resplit_pairs(&mut region, &mut rng, &clock, None);

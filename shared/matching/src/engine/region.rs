@@ -86,6 +86,18 @@ impl<'a> Region<'a> {
         self.people[l as usize] as usize
     }
 
+    /// The local index of global index `g`, when `g` is in the region.
+    pub(crate) fn local(&self, g: usize) -> Option<u32> {
+        self.people
+            .binary_search(&(g as u32))
+            .ok()
+            .map(|k| k as u32)
+    }
+
+    pub(crate) fn population(&self) -> &'a Population<'a> {
+        self.population
+    }
+
     pub(crate) fn near(&self, l: u32) -> &[u32] {
         self.near.row(l as usize)
     }
@@ -103,7 +115,7 @@ impl<'a> Region<'a> {
         found
             .iter()
             .filter(|&&j| !self.population.avoids(x, j as usize))
-            .filter_map(|&j| self.people.binary_search(&j).ok().map(|k| k as u32))
+            .filter_map(|&j| self.local(j as usize))
             .collect()
     }
 

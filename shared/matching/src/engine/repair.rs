@@ -2,14 +2,18 @@
 //! who can move to another group, start a new group with other leftovers and people that groups
 //! larger than the minimum can spare, or regroup a small pocket (the leftover, other leftovers
 //! nearby and one or two nearby groups) exactly, placing as many of them as possible; at the end
-//! (with everyone within reach), ruin and recreate the groups around them, or around someone
-//! whose place they take ([`crate::engine::ruin_around`]).
+//! (with everyone within reach), regroup up to five of the eight nearest groups exactly, then
+//! ruin and recreate the groups around them, or around someone whose place they take
+//! ([`crate::engine::ruin_around`]).
+
+use std::collections::{HashMap, HashSet};
 
 use crate::engine::Clock;
 use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
 use crate::engine::ruin_around::{eject_then_ruin, ruin_around};
 use crate::engine::seed::grow;
 use crate::geo::LatLng;
+use crate::regrouping::{NEAREST_GROUPS, OTHERS_LEFT_OUT, regrouping_that_places_more, subsets};
 use crate::score::group_value;
 
 /// Meeting-point tries for a new group around a leftover, with the nearest and with everyone
@@ -31,10 +35,57 @@ const POCKET_PEOPLE: usize = 11;
 /// Nearby groups considered for a pocket, most linked first.
 const POCKET_GROUPS: usize = 3;
 
+/// What the repairs of a region learn that stays true however its groups change, so that later
+/// passes and calls do not search it again.
+pub(crate) struct Memo {
+    /// The most people the exact regrouping of a pocket (people, ascending) places.
+    pockets: HashMap<Vec<u32>, usize>,
+    /// Whether each person could form a group with everyone within reach, once asked.
+    could_form: Vec<Option<bool>>,
+    /// Whom the costly last resort (ruining the groups around them) has tried to place.
+    ruin_tried: Vec<bool>,
+    /// Neighbourhoods (see [`neighbourhood_key`]) no exact regrouping of up to
+    /// [`EXACTLY_REGROUPED`] groups places more people in.
+    settled: HashSet<Vec<u32>>,
+}
+
+impl Memo {
+    pub(crate) fn new(people: usize) -> Self {
+        Self {
+            pockets: HashMap::new(),
+            could_form: vec![None; people],
+            ruin_tried: vec![false; people],
+            settled: HashSet::new(),
+        }
+    }
+
+    /// [`Region::could_form`] with everyone within reach (`wide`), computed once per person.
+    pub(crate) fn could_form(&mut self, region: &Region, x: u32, wide: &[u32]) -> bool {
+        *self.could_form[x as usize].get_or_insert_with(|| region.could_form(x, wide))
+    }
+
+    /// Whether the last resort may still try `x` (once per person), marking it tried.
+    fn may_ruin(&mut self, x: u32) -> bool {
+        !std::mem::replace(&mut self.ruin_tried[x as usize], true)
+    }
+}
+
+/// Whether the costly last resort (ruining the groups around a person left out, once per
+/// person) runs; only with everyone within reach.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LastResort {
+    Ruin,
+    Skip,
+}
+
 /// Repeats over the leftovers while anyone gets placed; returns false when the clock ran out.
-pub(crate) fn repair(region: &mut Region, clock: &Clock, reach: Pool) -> bool {
-    // The costly last resort: only with everyone within reach, once per person and call.
-    let mut may_ruin = vec![reach == Pool::Wide; region.len()];
+pub(crate) fn repair(
+    region: &mut Region,
+    clock: &Clock,
+    reach: Pool,
+    last_resort: LastResort,
+    memo: &mut Memo,
+) -> bool {
     loop {
         let mut leftovers = region.unassigned();
         leftovers.sort_by_key(|&l| (region.near(l).len(), l));
@@ -53,10 +104,14 @@ pub(crate) fn repair(region: &mut Region, clock: &Clock, reach: Pool) -> bool {
             progress |= insert(region, x, &pool)
                 || eject(region, x, &pool, reach)
                 || regroup(region, x, &pool, reach)
-                || regroup_pocket(region, x)
-                || std::mem::take(&mut may_ruin[x as usize])
-                    && region.could_form(x, &pool)
-                    && (ruin_around(region, x, &pool) || eject_then_ruin(region, x, &pool));
+                || regroup_pocket(region, x, &mut memo.pockets)
+                || reach == Pool::Wide
+                    && memo.could_form(region, x, &pool)
+                    && (regroup_exactly(region, x, &pool, &mut memo.settled)
+                        || last_resort == LastResort::Ruin
+                            && memo.may_ruin(x)
+                            && (ruin_around(region, x, &pool)
+                                || eject_then_ruin(region, x, &pool)));
         }
         if !progress {
             return true;
@@ -163,8 +218,9 @@ fn regroup(region: &mut Region, x: u32, pool: &[u32], reach: Pool) -> bool {
 }
 
 /// Regroups `x`, up to three leftovers near it and one or two nearby groups by an exact search
-/// over their subsets, when that places more of them.
-fn regroup_pocket(region: &mut Region, x: u32) -> bool {
+/// over their subsets, when that places more of them. `known` holds the most each pocket already
+/// searched can place (the same people give the same answer).
+fn regroup_pocket(region: &mut Region, x: u32, known: &mut HashMap<Vec<u32>, usize>) -> bool {
     let mut leftovers = vec![x];
     leftovers.extend(
         region
@@ -194,10 +250,16 @@ fn regroup_pocket(region: &mut Region, x: u32) -> bool {
             continue;
         }
         let placed_now = people.len() - leftovers.len();
+        let mut key = people.clone();
+        key.sort_unstable();
+        if known.get(&key).is_some_and(|&most| most <= placed_now) {
+            continue;
+        }
         let Some(plan) = best_pocket(region, &people) else {
             continue;
         };
         let placed: usize = plan.iter().map(|(members, _)| members.len()).sum();
+        known.insert(key, placed);
         if placed > placed_now {
             for &g in &option {
                 region.set_members(g, Vec::new(), region.group(g).point);
@@ -209,6 +271,84 @@ fn regroup_pocket(region: &mut Region, x: u32) -> bool {
         }
     }
     false
+}
+
+/// Most of the nearest groups regrouped at once by [`regroup_exactly`].
+const EXACTLY_REGROUPED: usize = 5;
+
+/// Regroups up to five of the eight groups nearest `x` within reach (`wide`) with `x` and up to
+/// eight others left out within reach, when the exhaustive search of
+/// [`regrouping_that_places_more`] finds a grouping of them that places more people. Skips
+/// neighbourhoods in `settled`, where it found none before; adds those where it finds none.
+fn regroup_exactly(
+    region: &mut Region,
+    x: u32,
+    wide: &[u32],
+    settled: &mut HashSet<Vec<u32>>,
+) -> bool {
+    let mut nearest: Vec<u32> = Vec::new();
+    let mut left_out = vec![x];
+    for &j in wide {
+        match region.group_of(j) {
+            Some(g) if !nearest.contains(&g) && nearest.len() < NEAREST_GROUPS => nearest.push(g),
+            None if j != x && left_out.len() <= OTHERS_LEFT_OUT => left_out.push(j),
+            _ => {}
+        }
+    }
+    let key = neighbourhood_key(region, &left_out, &nearest);
+    if settled.contains(&key) {
+        return false;
+    }
+    let global =
+        |people: &[u32]| -> Vec<usize> { people.iter().map(|&l| region.global(l)).collect() };
+    let left_out_global = global(&left_out);
+    let members: Vec<Vec<usize>> = nearest
+        .iter()
+        .map(|&g| global(&region.group(g).members))
+        .collect();
+    for chosen in subsets(nearest.len(), EXACTLY_REGROUPED) {
+        let groups: Vec<&[usize]> = chosen.iter().map(|&k| members[k].as_slice()).collect();
+        let Some(Some(plan)) =
+            regrouping_that_places_more(region.population(), &left_out_global, &groups)
+        else {
+            continue;
+        };
+        let plan: Option<Vec<(Vec<u32>, LatLng)>> = plan
+            .iter()
+            .map(|group| {
+                let local: Vec<u32> = group.iter().filter_map(|&g| region.local(g)).collect();
+                let point = region.meeting_point(&local, None)?;
+                Some((local, point))
+            })
+            .collect();
+        let Some(plan) = plan else {
+            continue;
+        };
+        for &k in &chosen {
+            let g = nearest[k];
+            region.set_members(g, Vec::new(), region.group(g).point);
+        }
+        for (members, point) in plan {
+            region.create(members, point);
+        }
+        return true;
+    }
+    settled.insert(key);
+    false
+}
+
+/// The people left out and the members of each group, each ascending, with separators: the
+/// same key means the same regrouping problem.
+fn neighbourhood_key(region: &Region, left_out: &[u32], groups: &[u32]) -> Vec<u32> {
+    let mut key = left_out.to_vec();
+    key.sort_unstable();
+    for &g in groups {
+        key.push(u32::MAX);
+        let start = key.len();
+        key.extend(&region.group(g).members);
+        key[start..].sort_unstable();
+    }
+    key
 }
 
 /// The grouping of `people` that places the most, then has the highest value: dynamic

@@ -22,9 +22,10 @@ const SIZES: [usize; 3] = [2, 3, 4];
 /// Other people left out who join the ruined people.
 const LEFTOVERS: usize = 4;
 /// Random recreations tried per set of ruined groups.
-const TRIES: usize = 32;
+const TRIES: usize = 8;
 
-type Plan = Vec<(Vec<u32>, LatLng)>;
+/// Groups to create: members and meeting point.
+pub(crate) type Plan = Vec<(Vec<u32>, LatLng)>;
 
 /// Tries to place `x` (left out, but able to form a group on their own) by recreating the
 /// groups around them; `wide` is everyone within `x`'s reach. Deterministic: the random starts
@@ -82,34 +83,12 @@ fn ruin(region: &mut Region, x: u32, chosen: &[u32], rng: &mut ChaCha8Rng) -> bo
         .flat_map(|&g| region.group(g).members.clone())
         .collect();
     let placed_now = people.len();
-    let mut leftovers = vec![x];
-    for &p in std::iter::once(&x).chain(&people) {
-        for &c in region.near(p) {
-            if leftovers.len() > LEFTOVERS {
-                break;
-            }
-            if region.group_of(c).is_none() && !leftovers.contains(&c) {
-                leftovers.push(c);
-            }
-        }
-    }
-    people.extend(&leftovers);
+    people.extend(left_out_near(region, x, &people, LEFTOVERS));
     let mut best: Option<(usize, f64, Plan)> = None;
     for t in 0..TRIES {
         let count = chosen.len() + t % 2;
         let plan = recreate(region, &people, count, rng);
-        let placed: usize = plan.iter().map(|(m, _)| m.len()).sum();
-        let value: f64 = plan
-            .iter()
-            .map(|(members, _)| {
-                let pair_sum: f64 = members
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &m)| region.affinity(m, &members[k + 1..]))
-                    .sum();
-                group_value(pair_sum, members.len())
-            })
-            .sum();
+        let (placed, value) = placed_and_value(region, &plan);
         let better = best
             .as_ref()
             .is_none_or(|(p, v, _)| placed > *p || (placed == *p && value > *v));
@@ -159,10 +138,49 @@ fn linked_groups(region: &Region, g: u32, size: usize) -> Vec<u32> {
     chosen
 }
 
+/// `x` (left out) and up to `others` more people left out among the nearest people of `x` and
+/// of `people`.
+pub(crate) fn left_out_near(region: &Region, x: u32, people: &[u32], others: usize) -> Vec<u32> {
+    let mut leftovers = vec![x];
+    for &p in std::iter::once(&x).chain(people) {
+        for &c in region.near(p) {
+            if leftovers.len() > others {
+                return leftovers;
+            }
+            if region.group_of(c).is_none() && !leftovers.contains(&c) {
+                leftovers.push(c);
+            }
+        }
+    }
+    leftovers
+}
+
+/// The people `plan` places and its value.
+pub(crate) fn placed_and_value(region: &Region, plan: &Plan) -> (usize, f64) {
+    let placed = plan.iter().map(|(members, _)| members.len()).sum();
+    let value = plan
+        .iter()
+        .map(|(members, _)| {
+            let pair_sum: f64 = members
+                .iter()
+                .enumerate()
+                .map(|(k, &m)| region.affinity(m, &members[k + 1..]))
+                .sum();
+            group_value(pair_sum, members.len())
+        })
+        .sum();
+    (placed, value)
+}
+
 /// Up to `count` groups from `people`: random seeds, then each person in random order joins
 /// the group they suit best among those that still meet with them (the ones below the minimum
 /// first); groups that stay too small are dropped, and those left out try again.
-fn recreate(region: &Region, people: &[u32], count: usize, rng: &mut ChaCha8Rng) -> Plan {
+pub(crate) fn recreate(
+    region: &Region,
+    people: &[u32],
+    count: usize,
+    rng: &mut ChaCha8Rng,
+) -> Plan {
     let mut order = people.to_vec();
     order.shuffle(rng);
     let count = count.min(order.len());
