@@ -271,6 +271,16 @@ impl<'a> Region<'a> {
         }
     }
 
+    /// Empties the groups `old` and creates the groups `new` (members and meeting point).
+    pub(crate) fn replace_groups(&mut self, old: &[u32], new: Vec<(Vec<u32>, LatLng)>) {
+        for &g in old {
+            self.set_members(g, Vec::new(), self.group(g).point);
+        }
+        for (members, point) in new {
+            self.create(members, point);
+        }
+    }
+
     /// Takes `x` out of its group; the group keeps its meeting point (a subset still meets there).
     pub(crate) fn remove(&mut self, x: u32) {
         if let Some(g) = self.group_of(x) {

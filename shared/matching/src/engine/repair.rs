@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::engine::Clock;
 use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
-use crate::engine::ruin_around::{eject_then_ruin, ruin_around};
+use crate::engine::ruin_around::{Plan, eject_then_ruin, ruin_around};
 use crate::engine::seed::grow;
 use crate::geo::LatLng;
 use crate::regrouping::{NEAREST_GROUPS, OTHERS_LEFT_OUT, regrouping_that_places_more, subsets};
@@ -261,12 +261,7 @@ fn regroup_pocket(region: &mut Region, x: u32, known: &mut HashMap<Vec<u32>, usi
         let placed: usize = plan.iter().map(|(members, _)| members.len()).sum();
         known.insert(key, placed);
         if placed > placed_now {
-            for &g in &option {
-                region.set_members(g, Vec::new(), region.group(g).point);
-            }
-            for (members, point) in plan {
-                region.create(members, point);
-            }
+            region.replace_groups(&option, plan);
             return true;
         }
     }
@@ -299,42 +294,35 @@ fn regroup_exactly(
     if settled.contains(&key) {
         return false;
     }
-    let global =
-        |people: &[u32]| -> Vec<usize> { people.iter().map(|&l| region.global(l)).collect() };
-    let left_out_global = global(&left_out);
-    let members: Vec<Vec<usize>> = nearest
-        .iter()
-        .map(|&g| global(&region.group(g).members))
-        .collect();
     for chosen in subsets(nearest.len(), EXACTLY_REGROUPED) {
-        let groups: Vec<&[usize]> = chosen.iter().map(|&k| members[k].as_slice()).collect();
-        let Some(Some(plan)) =
-            regrouping_that_places_more(region.population(), &left_out_global, &groups)
-        else {
-            continue;
-        };
-        let plan: Option<Vec<(Vec<u32>, LatLng)>> = plan
-            .iter()
-            .map(|group| {
-                let local: Vec<u32> = group.iter().filter_map(|&g| region.local(g)).collect();
-                let point = region.meeting_point(&local, None)?;
-                Some((local, point))
-            })
-            .collect();
-        let Some(plan) = plan else {
-            continue;
-        };
-        for &k in &chosen {
-            let g = nearest[k];
-            region.set_members(g, Vec::new(), region.group(g).point);
+        let groups: Vec<u32> = chosen.iter().map(|&k| nearest[k]).collect();
+        if let Some(plan) = exact_regrouping(region, &left_out, &groups) {
+            region.replace_groups(&groups, plan);
+            return true;
         }
-        for (members, point) in plan {
-            region.create(members, point);
-        }
-        return true;
     }
     settled.insert(key);
     false
+}
+
+/// A grouping of `left_out` and the members of `groups` that places more of them, found by the
+/// exhaustive search of [`regrouping_that_places_more`], with each new group's meeting point.
+pub(crate) fn exact_regrouping(region: &Region, left_out: &[u32], groups: &[u32]) -> Option<Plan> {
+    let global =
+        |people: &[u32]| -> Vec<usize> { people.iter().map(|&l| region.global(l)).collect() };
+    let members: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|&g| global(&region.group(g).members))
+        .collect();
+    let members: Vec<&[usize]> = members.iter().map(Vec::as_slice).collect();
+    let plan = regrouping_that_places_more(region.population(), &global(left_out), &members)??;
+    plan.iter()
+        .map(|group| {
+            let local: Vec<u32> = group.iter().filter_map(|&g| region.local(g)).collect();
+            let point = region.meeting_point(&local, None)?;
+            Some((local, point))
+        })
+        .collect()
 }
 
 /// The people left out and the members of each group, each ascending, with separators: the

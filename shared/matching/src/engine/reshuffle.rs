@@ -14,13 +14,13 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::engine::Clock;
 use crate::engine::region::Region;
-use crate::engine::repair::Memo;
+use crate::engine::repair::{Memo, exact_regrouping};
 use crate::engine::ruin_around::{Plan, left_out_near, placed_and_value, recreate};
 
 /// Nearest groups within a person's reach that a round may start from.
 const NEAREST_GROUPS: usize = 8;
 /// Most groups ruined together (at least two).
-const MOST_RUINED: usize = 4;
+const MOST_RUINED: usize = 5;
 /// Other people left out who join the ruined people.
 const LEFTOVERS: usize = 7;
 
@@ -55,30 +55,16 @@ pub(crate) fn reshuffle(
             .flat_map(|&g| region.group(g).members.clone())
             .collect();
         let placed_now = people.len();
-        people.extend(left_out_near(region, x, &people, LEFTOVERS));
+        let left_out = left_out_near(region, x, &people, LEFTOVERS);
+        people.extend(&left_out);
         let value_now: f64 = chosen.iter().map(|&g| region.value(g)).sum();
-        let mut best: Option<(usize, f64, Plan)> = None;
-        for count in [chosen.len(), chosen.len() + 1] {
-            let plan = recreate(region, &people, count, rng);
-            let (placed, value) = placed_and_value(region, &plan);
-            if best
-                .as_ref()
-                .is_none_or(|(p, v, _)| placed > *p || (placed == *p && value > *v))
-            {
-                best = Some((placed, value, plan));
-            }
-        }
-        let Some((placed, value, plan)) = best.filter(|(placed, _, _)| *placed >= placed_now)
+        let Some((placed, value, plan)) = recreation(region, &chosen, &left_out, &people, rng)
+            .filter(|(placed, _, _)| *placed >= placed_now)
         else {
             continue;
         };
         journal.before_change(region, &chosen, &people);
-        for &g in &chosen {
-            region.set_members(g, Vec::new(), region.group(g).point);
-        }
-        for (members, point) in plan {
-            region.create(members, point);
-        }
+        region.replace_groups(&chosen, plan);
         journal.after_change(region, placed - placed_now, value - value_now);
         for &p in &people {
             if region.group_of(p).is_none() {
@@ -87,6 +73,34 @@ pub(crate) fn reshuffle(
         }
     }
     journal.restore_best(region)
+}
+
+/// The people placed, value and groups of a grouping of `people` (the members of `chosen` and
+/// `left_out`): one that places more of them when the exhaustive search finds it, otherwise the
+/// better of two random recreations, in as many groups as `chosen` or one more.
+fn recreation(
+    region: &Region,
+    chosen: &[u32],
+    left_out: &[u32],
+    people: &[u32],
+    rng: &mut ChaCha8Rng,
+) -> Option<(usize, f64, Plan)> {
+    if let Some(plan) = exact_regrouping(region, left_out, chosen) {
+        let (placed, value) = placed_and_value(region, &plan);
+        return Some((placed, value, plan));
+    }
+    let mut best: Option<(usize, f64, Plan)> = None;
+    for count in [chosen.len(), chosen.len() + 1] {
+        let plan = recreate(region, people, count, rng);
+        let (placed, value) = placed_and_value(region, &plan);
+        if best
+            .as_ref()
+            .is_none_or(|(p, v, _)| placed > *p || (placed == *p && value > *v))
+        {
+            best = Some((placed, value, plan));
+        }
+    }
+    best
 }
 
 /// What the reshuffles changed, to restore the best grouping met.

@@ -99,12 +99,7 @@ fn ruin(region: &mut Region, x: u32, chosen: &[u32], rng: &mut ChaCha8Rng) -> bo
     let Some((_, _, plan)) = best else {
         return false;
     };
-    for &g in chosen {
-        region.set_members(g, Vec::new(), region.group(g).point);
-    }
-    for (members, point) in plan {
-        region.create(members, point);
-    }
+    region.replace_groups(chosen, plan);
     true
 }
 
