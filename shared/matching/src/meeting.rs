@@ -226,11 +226,20 @@ fn triple_candidate(basis: [&Site; 3], sites: &[Site]) -> Option<Candidate> {
     ]
     .into_iter()
     .fold(0.0, f64::max);
-    let bound = if widest_gap < std::f64::consts::PI {
+    let worst_of_three = |at: &SpherePoint| {
         basis
             .iter()
             .map(|s| at.distance_km(&s.point) - s.max_km)
             .fold(f64::NEG_INFINITY, f64::max)
+    };
+    // Newton's method can also end at the point where the three are equally far beyond their
+    // reach, such as the far side of the earth: that point surrounds them too but maximises
+    // their excess. The minimum is never worse than the start.
+    let bound = worst_of_three(&at);
+    let bound = if widest_gap < std::f64::consts::PI
+        && bound <= worst_of_three(&SpherePoint::new(start.point)) + 1e-9
+    {
+        bound
     } else {
         f64::NEG_INFINITY
     };
@@ -326,6 +335,27 @@ mod tests {
             .map(|m| reach(m.at.lat, m.at.lng, 16.0))
             .collect();
         assert_reachable(find_point(&roomier, None).unwrap(), &roomier);
+    }
+
+    #[test]
+    fn a_far_side_solution_of_a_triple_does_not_end_the_search() {
+        // Eight people who can all reach a point about 0.4 km inside everyone's limit; Newton's
+        // method on one of their triples ends on the far side of the earth, which once ended
+        // the search as if it were the optimum.
+        let members = [
+            reach(48.15117102403212, 2.428659831073874, 20.671157346123486),
+            reach(48.1782326779258, 2.312931227641459, 22.862218891764947),
+            reach(48.20927133825341, 2.2985251614326496, 23.59023254726167),
+            reach(48.1659491732767, 2.182682546789197, 14.628471908570692),
+            reach(48.222982082335754, 2.2927384807849776, 22.91381103324882),
+            reach(48.210382077208834, 2.341817904930787, 24.658981036595005),
+            reach(48.02038782890454, 2.06619469479788, 11.228505944486876),
+            reach(48.20579726305786, 2.01602662307626, 18.43086947405025),
+        ];
+        let p = best_point(&members).expect("everyone reaches some point");
+        assert_reachable(p, &members);
+        assert!(worst_excess(p, &members) < -0.4);
+        assert_reachable(find_point(&members, None).unwrap(), &members);
     }
 
     #[test]

@@ -119,6 +119,7 @@ struct Pocket<'a> {
     people: Vec<usize>,
     /// Each person's possible partners: no block and within reach of each other.
     partners: Vec<u64>,
+    /// Whether each triple looked at shares a meeting point.
     meets: HashMap<u64, bool>,
     /// States (people still to place, how many of them may stay out) that place no one more.
     hopeless: HashSet<(u64, usize)>,
@@ -224,7 +225,7 @@ impl<'a> Pocket<'a> {
         if size < MAX_GROUP {
             for c in bits(candidates) {
                 let grown = group | 1 << c;
-                if !self.meet(grown)? {
+                if !self.meet(grown, group)? {
                     continue;
                 }
                 // Only later candidates, so each group is grown once.
@@ -240,8 +241,26 @@ impl<'a> Pocket<'a> {
     }
 
     /// Whether the people of `group` share a meeting point; `None` when the budget ran out.
-    fn meet(&mut self, group: u64) -> Option<bool> {
-        if let Some(&known) = self.meets.get(&group) {
+    /// `smaller` (`group` without its newest member) shares one, and every pair of `group` can
+    /// meet, so by Helly's theorem (caps smaller than a hemisphere share a point when every
+    /// three of them do) `group` meets exactly when the newest member meets with every two of
+    /// the others; those triples are looked at once per pocket.
+    fn meet(&mut self, group: u64, smaller: u64) -> Option<bool> {
+        let newest = group & !smaller;
+        let others: Vec<usize> = bits(smaller).collect();
+        for (i, &a) in others.iter().enumerate() {
+            for &b in &others[i + 1..] {
+                if !self.triple_meets(newest | 1 << a | 1 << b)? {
+                    return Some(false);
+                }
+            }
+        }
+        Some(true)
+    }
+
+    /// Whether the three people of `triple` share a meeting point (cached).
+    fn triple_meets(&mut self, triple: u64) -> Option<bool> {
+        if let Some(&known) = self.meets.get(&triple) {
             return Some(known);
         }
         if self.budget == 0 {
@@ -250,9 +269,9 @@ impl<'a> Pocket<'a> {
         self.budget -= 1;
         let meets = self
             .population
-            .meeting_point(bits(group).map(|k| self.people[k]), None)
+            .meeting_point(bits(triple).map(|k| self.people[k]), None)
             .is_some();
-        self.meets.insert(group, meets);
+        self.meets.insert(triple, meets);
         Some(meets)
     }
 }
@@ -260,4 +279,70 @@ impl<'a> Pocket<'a> {
 /// The positions of the set bits of `set`, ascending.
 fn bits(set: u64) -> impl Iterator<Item = usize> {
     (0..64).filter(move |&k| set >> k & 1 == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+    use crate::candidate::{CommunicationStyle, Traits};
+    use crate::geo::LatLng;
+
+    /// People within about 40 km of each other with travel limits of 5-16 km.
+    fn people(n: usize, rng: &mut ChaCha8Rng) -> Vec<Candidate> {
+        (0..n)
+            .map(|i| {
+                let at = LatLng {
+                    lat: 48.0 + rng.random_range(0.0..0.35),
+                    lng: 2.0 + rng.random_range(0.0..0.5),
+                };
+                Candidate::new(
+                    format!("p{i}"),
+                    at,
+                    rng.random_range(5.0..16.0),
+                    Traits::new([50; 5]).expect("traits in range"),
+                    Vec::new(),
+                    CommunicationStyle::Direct,
+                    Vec::new(),
+                )
+                .expect("valid candidate")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_growing_group_meets_exactly_when_its_newest_member_meets_every_two_others() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let (mut meeting, mut apart) = (0, 0);
+        for _ in 0..1000 {
+            let candidates = people(12, &mut rng);
+            let population = Population::new(&candidates);
+            let mut order: Vec<usize> = (0..candidates.len()).collect();
+            order.shuffle(&mut rng);
+            let mut pocket = Pocket::new(&population, (0..candidates.len()).collect());
+            let mut group = 1u64 << order[0];
+            for &k in &order[1..] {
+                if pocket.partners[k] & group != group {
+                    continue;
+                }
+                let grown = group | 1 << k;
+                let members = bits(grown);
+                let direct = population.meeting_point(members, None).is_some();
+                assert_eq!(pocket.meet(grown, group), Some(direct));
+                if !direct {
+                    apart += 1;
+                    break;
+                }
+                meeting += 1;
+                group = grown;
+            }
+        }
+        assert!(
+            meeting > 500 && apart > 50,
+            "{meeting} meeting, {apart} apart"
+        );
+    }
 }
