@@ -20,7 +20,7 @@ use crate::engine::ruin_around::{Plan, left_out_near, placed_and_value, recreate
 /// Nearest groups within a person's reach that a round may start from.
 const NEAREST_GROUPS: usize = 8;
 /// Most groups ruined together (at least two).
-const MOST_RUINED: usize = 5;
+const MOST_RUINED: usize = 8;
 /// Other people left out who join the ruined people.
 const LEFTOVERS: usize = 7;
 
