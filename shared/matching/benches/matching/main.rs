@@ -10,7 +10,7 @@
 //! exhaustively by `circle_matching::placing_regroupings`), whether the time limit cut a phase short (only then may the result depend on the machine's
 //! speed), whether a second run with the same seed gives the identical result, the time of the tool's
 //! whole path (parse, match, render), and for 1k and 10k what an extended search (ten times the
-//! time up to a minute, twice the neighbourhoods, ruin and recreate) still finds.
+//! time up to a minute, twice the neighbourhoods, ruin and recreate, ten times the reshuffles) still finds.
 //!
 //! `cargo bench -p circle-matching --bench matching -- 1000 10000` runs chosen sizes only;
 //! `--extended` runs the extended search at every size (about a minute more for 100k);
@@ -328,7 +328,7 @@ fn extended_search(candidates: &[Candidate], start: &Matching, our_time: Duratio
     let after = evaluate(candidates, &improved.groups);
     let violations = verify(candidates, &improved).len();
     println!(
-        "extended search ({:.1}s, 2x neighbourhoods, ruin and recreate, {} violations): placed {} -> {}, objective {:.1} -> {:.1} ({:+.2}%)",
+        "extended search ({:.1}s, 2x neighbourhoods, ruin and recreate, 10x reshuffles, {} violations): placed {} -> {}, objective {:.1} -> {:.1} ({:+.2}%)",
         time.as_secs_f64(),
         violations,
         before.placed,
