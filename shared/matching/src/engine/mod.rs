@@ -83,7 +83,7 @@ impl Default for MatchConfig {
             per_interest: 64,
             best_matches: 24,
             recreate_rounds: 0,
-            reshuffles: 20,
+            reshuffles: 30,
             reliability_weight: 0.0,
         }
     }
