@@ -1,13 +1,15 @@
 //! Placing more of the people the repairs leave out, by reshuffling the groups around them (a
-//! large neighbourhood search). Each round picks a person left out who could form a group,
-//! ruins two to four linked groups among the nearest within their reach and recreates those
-//! people with the people left out nearby (as [`crate::engine::ruin_around`] does), and keeps the
-//! recreation whenever it places at least as many people. Keeping the equal ones lets the
-//! grouping drift (someone else left out, a group shifted over) until somebody more fits: where
-//! groups barely form (sparse areas, where most groups have four members and nobody can be
-//! spared), that is how most of the last people get placed, and the repairs, which keep only
-//! what places more at once, cannot get there. The objective may drop on the way: at the end the
-//! best grouping met (most placed, then highest objective) is restored.
+//! large neighbourhood search). Each round picks a person left out who could form a group and
+//! two to eight linked groups, starting from one of the nearest within their reach, and regroups
+//! those people with the people left out nearby: by the exhaustive search of
+//! [`crate::regrouping`] when some grouping of them places more, otherwise by random
+//! recreations (as [`crate::engine::ruin_around`] makes them), kept whenever they place at
+//! least as many people. Keeping the equal ones lets the grouping drift (someone else left out,
+//! a group shifted over) until somebody more fits: where groups barely form (sparse areas, where
+//! most groups have four members and nobody can be spared), that is how most of the last people
+//! get placed, and the repairs, which keep only what places more at once, cannot get there. The
+//! objective may drop on the way: at the end the best grouping met (most placed, then highest
+//! objective) is restored.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -58,11 +60,10 @@ pub(crate) fn reshuffle(
         let left_out = left_out_near(region, x, &people, LEFTOVERS);
         people.extend(&left_out);
         let value_now: f64 = chosen.iter().map(|&g| region.value(g)).sum();
-        let Some((placed, value, plan)) = recreation(region, &chosen, &left_out, &people, rng)
-            .filter(|(placed, _, _)| *placed >= placed_now)
-        else {
+        let (placed, value, plan) = recreation(region, &chosen, &left_out, &people, rng);
+        if placed < placed_now {
             continue;
-        };
+        }
         journal.before_change(region, &chosen, &people);
         region.replace_groups(&chosen, plan);
         journal.after_change(region, placed - placed_now, value - value_now);
@@ -84,23 +85,21 @@ fn recreation(
     left_out: &[u32],
     people: &[u32],
     rng: &mut ChaCha8Rng,
-) -> Option<(usize, f64, Plan)> {
+) -> (usize, f64, Plan) {
     if let Some(plan) = exact_regrouping(region, left_out, chosen) {
         let (placed, value) = placed_and_value(region, &plan);
-        return Some((placed, value, plan));
+        return (placed, value, plan);
     }
-    let mut best: Option<(usize, f64, Plan)> = None;
-    for count in [chosen.len(), chosen.len() + 1] {
+    let [fewer, more] = [chosen.len(), chosen.len() + 1].map(|count| {
         let plan = recreate(region, people, count, rng);
         let (placed, value) = placed_and_value(region, &plan);
-        if best
-            .as_ref()
-            .is_none_or(|(p, v, _)| placed > *p || (placed == *p && value > *v))
-        {
-            best = Some((placed, value, plan));
-        }
+        (placed, value, plan)
+    });
+    if more.0 > fewer.0 || (more.0 == fewer.0 && more.1 > fewer.1) {
+        more
+    } else {
+        fewer
     }
-    best
 }
 
 /// What the reshuffles changed, to restore the best grouping met.
