@@ -20,9 +20,9 @@ use crate::placeable::Published;
 use crate::population::Population;
 
 /// Nearest groups whose subsets are regrouped with a person left out.
-pub(crate) const NEAREST_GROUPS: usize = 8;
+const NEAREST_GROUPS: usize = 8;
 /// Other people left out within reach who join a regrouping, nearest first.
-pub(crate) const OTHERS_LEFT_OUT: usize = 8;
+const OTHERS_LEFT_OUT: usize = 8;
 /// Most groups regrouped at once, so that a pocket fits in 64 bits (6 * 8 + 1 + 8 people).
 pub const MOST_REGROUPED: usize = 6;
 /// Meeting-point checks one regrouping may spend before the answer is "undecided".
@@ -54,15 +54,7 @@ fn regrouping_places(published: &Published, x: usize, groups: usize) -> Option<b
     if feasible_group_exists(&published.population, x, &pool) == Some(false) {
         return Some(false);
     }
-    let mut nearest: Vec<usize> = Vec::new();
-    let mut left_out = vec![x];
-    for &j in &found {
-        match published.group_of[j] {
-            Some(g) if !nearest.contains(&g) && nearest.len() < NEAREST_GROUPS => nearest.push(g),
-            None if left_out.len() <= OTHERS_LEFT_OUT => left_out.push(j),
-            _ => {}
-        }
-    }
+    let (nearest, left_out) = neighbourhood(x, &found, |j| published.group_of[j]);
     let mut settled = true;
     for chosen in subsets(nearest.len(), groups) {
         let chosen: Vec<&[usize]> = chosen
@@ -76,6 +68,26 @@ fn regrouping_places(published: &Published, x: usize, groups: usize) -> Option<b
         }
     }
     settled.then_some(false)
+}
+
+/// The groups nearest `x` (at most eight, in order of first appearance) and the people left out
+/// (`x` first, then at most eight more) among `pool` (everyone within `x`'s reach, nearest
+/// first), given whose group each person is in: whom a regrouping around `x` looks at.
+pub(crate) fn neighbourhood<P: Copy, G: Copy + PartialEq>(
+    x: P,
+    pool: &[P],
+    group_of: impl Fn(P) -> Option<G>,
+) -> (Vec<G>, Vec<P>) {
+    let mut nearest = Vec::new();
+    let mut left_out = vec![x];
+    for &j in pool {
+        match group_of(j) {
+            Some(g) if !nearest.contains(&g) && nearest.len() < NEAREST_GROUPS => nearest.push(g),
+            None if left_out.len() <= OTHERS_LEFT_OUT => left_out.push(j),
+            _ => {}
+        }
+    }
+    (nearest, left_out)
 }
 
 /// A grouping of `left_out` and the members of `groups` that places more of them than `groups`

@@ -13,7 +13,7 @@ use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
 use crate::engine::ruin_around::{Plan, eject_then_ruin, ruin_around};
 use crate::engine::seed::grow;
 use crate::geo::LatLng;
-use crate::regrouping::{NEAREST_GROUPS, OTHERS_LEFT_OUT, regrouping_that_places_more, subsets};
+use crate::regrouping::{neighbourhood, regrouping_that_places_more, subsets};
 use crate::score::group_value;
 
 /// Meeting-point tries for a new group around a leftover, with the nearest and with everyone
@@ -40,6 +40,8 @@ const POCKET_GROUPS: usize = 3;
 pub(crate) struct Memo {
     /// The most people the exact regrouping of a pocket (people, ascending) places.
     pockets: HashMap<Vec<u32>, usize>,
+    /// Everyone within each person's reach ([`Region::wide`]), once asked.
+    wide: Vec<Option<Vec<u32>>>,
     /// Whether each person could form a group with everyone within reach, once asked.
     could_form: Vec<Option<bool>>,
     /// Whom the costly last resort (ruining the groups around them) has tried to place.
@@ -53,15 +55,26 @@ impl Memo {
     pub(crate) fn new(people: usize) -> Self {
         Self {
             pockets: HashMap::new(),
+            wide: vec![None; people],
             could_form: vec![None; people],
             ruin_tried: vec![false; people],
             settled: HashSet::new(),
         }
     }
 
-    /// [`Region::could_form`] with everyone within reach (`wide`), computed once per person.
-    pub(crate) fn could_form(&mut self, region: &Region, x: u32, wide: &[u32]) -> bool {
-        *self.could_form[x as usize].get_or_insert_with(|| region.could_form(x, wide))
+    /// [`Region::wide`], computed once per person.
+    pub(crate) fn wide(&mut self, region: &Region, x: u32) -> &[u32] {
+        self.wide[x as usize].get_or_insert_with(|| region.wide(x))
+    }
+
+    /// [`Region::could_form`] with everyone within reach, computed once per person.
+    pub(crate) fn could_form(&mut self, region: &Region, x: u32) -> bool {
+        if let Some(known) = self.could_form[x as usize] {
+            return known;
+        }
+        let could = region.could_form(x, self.wide(region, x));
+        self.could_form[x as usize] = Some(could);
+        could
     }
 
     /// Whether the last resort may still try `x` (once per person), marking it tried.
@@ -99,14 +112,14 @@ pub(crate) fn repair(
             }
             let pool = match reach {
                 Pool::Near => region.near(x).to_vec(),
-                Pool::Wide => region.wide(x),
+                Pool::Wide => memo.wide(region, x).to_vec(),
             };
             progress |= insert(region, x, &pool)
-                || eject(region, x, &pool, reach)
+                || eject(region, x, &pool, reach, memo)
                 || regroup(region, x, &pool, reach)
                 || regroup_pocket(region, x, &mut memo.pockets)
                 || reach == Pool::Wide
-                    && memo.could_form(region, x, &pool)
+                    && memo.could_form(region, x)
                     && (regroup_exactly(region, x, &pool, &mut memo.settled)
                         || last_resort == LastResort::Ruin
                             && memo.may_ruin(x)
@@ -150,7 +163,7 @@ fn insert(region: &mut Region, x: u32, pool: &[u32]) -> bool {
 }
 
 /// Takes the place of someone in a nearby group who can join another group.
-fn eject(region: &mut Region, x: u32, pool: &[u32], reach: Pool) -> bool {
+fn eject(region: &mut Region, x: u32, pool: &[u32], reach: Pool, memo: &mut Memo) -> bool {
     for g in region.groups_of(pool) {
         let members = region.group(g).members.clone();
         for &y in &members {
@@ -159,7 +172,7 @@ fn eject(region: &mut Region, x: u32, pool: &[u32], reach: Pool) -> bool {
             };
             let targets = match reach {
                 Pool::Near => region.groups_of(region.near(y)),
-                Pool::Wide => region.groups_of(&region.wide(y)),
+                Pool::Wide => region.groups_of(memo.wide(region, y)),
             };
             for g2 in targets {
                 let target = region.group(g2);
@@ -281,15 +294,7 @@ fn regroup_exactly(
     wide: &[u32],
     settled: &mut HashSet<Vec<u32>>,
 ) -> bool {
-    let mut nearest: Vec<u32> = Vec::new();
-    let mut left_out = vec![x];
-    for &j in wide {
-        match region.group_of(j) {
-            Some(g) if !nearest.contains(&g) && nearest.len() < NEAREST_GROUPS => nearest.push(g),
-            None if j != x && left_out.len() <= OTHERS_LEFT_OUT => left_out.push(j),
-            _ => {}
-        }
-    }
+    let (nearest, left_out) = neighbourhood(x, wide, |j| region.group_of(j));
     let key = neighbourhood_key(region, &left_out, &nearest);
     if settled.contains(&key) {
         return false;

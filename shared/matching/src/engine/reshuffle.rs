@@ -42,13 +42,13 @@ pub(crate) fn reshuffle(
     }
     let mut journal = Journal::new(region.len());
     for _ in 0..rounds * targets.people.len() {
-        let Some((x, wide)) = targets.pick(region, rng) else {
+        let Some(x) = targets.pick(region, rng) else {
             break;
         };
         if clock.expired() {
             break;
         }
-        let chosen = linked_groups(region, &wide, rng);
+        let chosen = linked_groups(region, memo.wide(region, x), rng);
         if chosen.len() < 2 {
             continue;
         }
@@ -168,20 +168,18 @@ impl Journal {
         if self.now.0 == self.best.0 && self.now.1 == self.best.1 {
             return moved;
         }
-        for g in region.groups_of(&moved) {
-            region.set_members(g, Vec::new(), region.group(g).point);
-        }
         let later = self.originals.into_iter().skip(self.best_originals);
-        for (members, point) in self.best_groups.into_iter().chain(later) {
-            region.create(members, point);
-        }
+        region.replace_groups(
+            &region.groups_of(&moved),
+            self.best_groups.into_iter().chain(later).collect(),
+        );
         moved
     }
 }
 
-/// The people left out who could form a group, with everyone within their reach.
+/// The people left out who could form a group.
 struct Targets {
-    people: Vec<(u32, Vec<u32>)>,
+    people: Vec<u32>,
     listed: Vec<bool>,
 }
 
@@ -197,20 +195,19 @@ impl Targets {
         if self.listed[x as usize] {
             return;
         }
-        let wide = region.wide(x);
-        if memo.could_form(region, x, &wide) {
+        if memo.could_form(region, x) {
             self.listed[x as usize] = true;
-            self.people.push((x, wide));
+            self.people.push(x);
         }
     }
 
     /// A random one still left out (those placed meanwhile are dropped).
-    fn pick(&mut self, region: &Region, rng: &mut ChaCha8Rng) -> Option<(u32, Vec<u32>)> {
+    fn pick(&mut self, region: &Region, rng: &mut ChaCha8Rng) -> Option<u32> {
         while !self.people.is_empty() {
             let k = rng.random_range(0..self.people.len());
-            let x = self.people[k].0;
+            let x = self.people[k];
             if region.group_of(x).is_none() {
-                return Some(self.people[k].clone());
+                return Some(x);
             }
             self.people.swap_remove(k);
             self.listed[x as usize] = false;
