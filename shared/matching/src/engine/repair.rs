@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::engine::Clock;
 use crate::engine::region::{MAX_SIZE, MIN_SIZE, Region};
-use crate::engine::ruin_around::{Plan, eject_then_ruin, ruin_around};
+use crate::engine::ruin_around::{Plan, beats, eject_then_ruin, ruin_around};
 use crate::engine::seed::grow;
 use crate::geo::LatLng;
 use crate::regrouping::{neighbourhood, regrouping_that_places_more, subsets};
@@ -392,7 +392,7 @@ fn best_pocket(region: &Region, people: &[u32]) -> Option<Vec<(Vec<u32>, LatLng)
                         .map(|(k, &m)| region.affinity(m, &members[k + 1..]))
                         .sum();
                     let value = after.1 + group_value(pair_sum, size);
-                    if placed > choice.0 || (placed == choice.0 && value > choice.1) {
+                    if beats((placed, value), (choice.0, choice.1)) {
                         choice = (placed, value, group);
                     }
                 }

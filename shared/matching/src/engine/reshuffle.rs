@@ -17,7 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::engine::Clock;
 use crate::engine::region::Region;
 use crate::engine::repair::{Memo, exact_regrouping};
-use crate::engine::ruin_around::{Plan, left_out_near, placed_and_value, recreate};
+use crate::engine::ruin_around::{Plan, beats, left_out_near, placed_and_value, recreate};
 
 /// Nearest groups within a person's reach that a round may start from.
 const NEAREST_GROUPS: usize = 8;
@@ -95,7 +95,7 @@ fn recreation(
         let (placed, value) = placed_and_value(region, &plan);
         (placed, value, plan)
     });
-    if more.0 > fewer.0 || (more.0 == fewer.0 && more.1 > fewer.1) {
+    if beats((more.0, more.1), (fewer.0, fewer.1)) {
         more
     } else {
         fewer
@@ -146,7 +146,7 @@ impl Journal {
 
     fn after_change(&mut self, region: &Region, placed: usize, value: f64) {
         self.now = (self.now.0 + placed, self.now.1 + value);
-        if self.now.0 > self.best.0 || (self.now.0 == self.best.0 && self.now.1 > self.best.1) {
+        if beats(self.now, self.best) {
             self.best = self.now;
             self.best_groups = self.groups(region);
             self.best_originals = self.originals.len();

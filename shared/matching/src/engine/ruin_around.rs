@@ -91,7 +91,7 @@ fn ruin(region: &mut Region, x: u32, chosen: &[u32], rng: &mut ChaCha8Rng) -> bo
         let (placed, value) = placed_and_value(region, &plan);
         let better = best
             .as_ref()
-            .is_none_or(|(p, v, _)| placed > *p || (placed == *p && value > *v));
+            .is_none_or(|(p, v, _)| beats((placed, value), (*p, *v)));
         if placed > placed_now && better {
             best = Some((placed, value, plan));
         }
@@ -148,6 +148,12 @@ pub(crate) fn left_out_near(region: &Region, x: u32, people: &[u32], others: usi
         }
     }
     leftovers
+}
+
+/// Whether a grouping placing `a.0` people with value `a.1` beats one with `b`: more people
+/// placed first, then the higher value.
+pub(crate) fn beats(a: (usize, f64), b: (usize, f64)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && a.1 > b.1)
 }
 
 /// The people `plan` places and its value.
