@@ -23,7 +23,7 @@ use crate::population::Population;
 const NEAREST_GROUPS: usize = 8;
 /// Other people left out within reach who join a regrouping, nearest first.
 const OTHERS_LEFT_OUT: usize = 8;
-/// Most groups regrouped at once, so that a pocket fits in 64 bits (6 * 8 + 1 + 8 people).
+/// Most groups regrouped at once by the check.
 pub const MOST_REGROUPED: usize = 6;
 /// Meeting-point checks one regrouping may spend before the answer is "undecided".
 const BUDGET: u32 = 200_000;
@@ -92,7 +92,7 @@ pub(crate) fn neighbourhood<P: Copy, G: Copy + PartialEq>(
 
 /// A grouping of `left_out` and the members of `groups` that places more of them than `groups`
 /// do, by the exhaustive search: `Some(Some(new groups))`, `Some(None)` when there is none, `None`
-/// when the budget ran out (or more than 64 people are given).
+/// when the budget ran out (or more than [`POCKET_BITS`] people are given).
 pub(crate) fn regrouping_that_places_more(
     population: &Population,
     left_out: &[usize],
@@ -102,8 +102,7 @@ pub(crate) fn regrouping_that_places_more(
     for group in groups {
         people.extend(group.iter());
     }
-    if people.len() > 64 || left_out.is_empty() {
-        // More than 64 only with groups above the maximum size (an invalid grouping).
+    if people.len() > POCKET_BITS || left_out.is_empty() {
         return None;
     }
     let mut pocket = Pocket::new(population, people);
@@ -125,19 +124,24 @@ pub(crate) fn subsets(n: usize, most: usize) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// People (at most 64, see [`MOST_REGROUPED`]) to be grouped, as bit sets.
+/// A set of people of a pocket, by their position in it.
+type Set = u128;
+/// Most people in a pocket.
+pub(crate) const POCKET_BITS: usize = Set::BITS as usize;
+
+/// People (at most [`POCKET_BITS`]) to be grouped, as bit sets.
 struct Pocket<'a> {
     population: &'a Population<'a>,
     people: Vec<usize>,
     /// Each person's possible partners: no block and within reach of each other.
-    partners: Vec<u64>,
+    partners: Vec<Set>,
     /// Whether each triple looked at shares a meeting point.
-    meets: HashMap<u64, bool>,
+    meets: HashMap<Set, bool>,
     /// States (people still to place, how many of them may stay out) that place no one more.
-    hopeless: HashSet<(u64, usize)>,
+    hopeless: HashSet<(Set, usize)>,
     budget: u32,
     /// The groups of the grouping found, once `solve` says yes.
-    plan: Vec<u64>,
+    plan: Vec<Set>,
 }
 
 impl<'a> Pocket<'a> {
@@ -145,7 +149,7 @@ impl<'a> Pocket<'a> {
         let partners = people
             .iter()
             .map(|&a| {
-                people.iter().enumerate().fold(0u64, |bits, (k, &b)| {
+                people.iter().enumerate().fold(0 as Set, |bits, (k, &b)| {
                     if a != b && population.fits_with(a, [b]) {
                         bits | 1 << k
                     } else {
@@ -165,16 +169,16 @@ impl<'a> Pocket<'a> {
         }
     }
 
-    fn everyone(&self) -> u64 {
-        if self.people.len() == 64 {
-            u64::MAX
+    fn everyone(&self) -> Set {
+        if self.people.len() == POCKET_BITS {
+            Set::MAX
         } else {
             (1 << self.people.len()) - 1
         }
     }
 
     /// Whether `open` can be grouped with at most `may_stay_out` of them left out.
-    fn solve(&mut self, open: u64, may_stay_out: usize) -> Option<bool> {
+    fn solve(&mut self, open: Set, may_stay_out: usize) -> Option<bool> {
         if open == 0 {
             return Some(true);
         }
@@ -217,9 +221,9 @@ impl<'a> Pocket<'a> {
     /// (each a partner of every member) lets the rest of `open` be grouped.
     fn groups_with(
         &mut self,
-        group: u64,
-        candidates: u64,
-        open: u64,
+        group: Set,
+        candidates: Set,
+        open: Set,
         may_stay_out: usize,
     ) -> Option<bool> {
         let size = group.count_ones() as usize;
@@ -241,7 +245,8 @@ impl<'a> Pocket<'a> {
                     continue;
                 }
                 // Only later candidates, so each group is grown once.
-                let later = candidates & self.partners[c] & !(u64::MAX >> (63 - c));
+                let later =
+                    candidates & self.partners[c] & !(Set::MAX >> (Set::BITS - 1 - c as u32));
                 match self.groups_with(grown, later, open, may_stay_out) {
                     Some(true) => return Some(true),
                     Some(false) => {}
@@ -257,7 +262,7 @@ impl<'a> Pocket<'a> {
     /// meet, so by Helly's theorem (caps smaller than a hemisphere share a point when every
     /// three of them do) `group` meets exactly when the newest member meets with every two of
     /// the others; those triples are looked at once per pocket.
-    fn meet(&mut self, group: u64, smaller: u64) -> Option<bool> {
+    fn meet(&mut self, group: Set, smaller: Set) -> Option<bool> {
         let newest = group & !smaller;
         let others: Vec<usize> = bits(smaller).collect();
         for (i, &a) in others.iter().enumerate() {
@@ -271,7 +276,7 @@ impl<'a> Pocket<'a> {
     }
 
     /// Whether the three people of `triple` share a meeting point (cached).
-    fn triple_meets(&mut self, triple: u64) -> Option<bool> {
+    fn triple_meets(&mut self, triple: Set) -> Option<bool> {
         if let Some(&known) = self.meets.get(&triple) {
             return Some(known);
         }
@@ -289,8 +294,14 @@ impl<'a> Pocket<'a> {
 }
 
 /// The positions of the set bits of `set`, ascending.
-fn bits(set: u64) -> impl Iterator<Item = usize> {
-    (0..64).filter(move |&k| set >> k & 1 == 1)
+fn bits(mut set: Set) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let k = set.trailing_zeros() as usize;
+        (k < POCKET_BITS).then(|| {
+            set &= set - 1;
+            k
+        })
+    })
 }
 
 #[cfg(test)]
@@ -335,7 +346,7 @@ mod tests {
             let mut order: Vec<usize> = (0..candidates.len()).collect();
             order.shuffle(&mut rng);
             let mut pocket = Pocket::new(&population, (0..candidates.len()).collect());
-            let mut group = 1u64 << order[0];
+            let mut group: Set = 1 << order[0];
             for &k in &order[1..] {
                 if pocket.partners[k] & group != group {
                     continue;

@@ -18,6 +18,7 @@
 //! cuts a phase short (then [`Progress::CutShort`] is sent) makes the result depend on the
 //! machine's speed.
 
+mod linked_pocket;
 mod local_search;
 mod neighbours;
 mod recreate;
@@ -396,13 +397,20 @@ impl Work<'_> {
             &mut memo,
         );
         complete = complete && repaired;
-        let moved = reshuffle::reshuffle(
+        let mut moved = reshuffle::reshuffle(
             &mut region,
             &mut rng,
             self.clock,
             &mut memo,
             self.config.reshuffles,
         );
+        moved.extend(linked_pocket::regroup_linked_pockets(
+            &mut region,
+            self.clock,
+            &mut memo,
+        ));
+        moved.sort_unstable();
+        moved.dedup();
         if !moved.is_empty() {
             local_search::improve(&mut region, &mut rng, self.clock, Some(&moved));
             local_search::resplit_pairs(&mut region, &mut rng, self.clock, Some(&moved));
