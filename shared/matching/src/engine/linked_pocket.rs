@@ -12,21 +12,21 @@ use crate::engine::region::Region;
 use crate::engine::repair::{Memo, exact_regrouping};
 use crate::regrouping::POCKET_BITS;
 
-/// Most groups in a pocket.
-const POCKET_GROUPS: usize = 20;
 /// Most people left out in a pocket (the person it is built around included): each one more
 /// widens the search, since as many minus one may stay out.
 const POCKET_LEFT_OUT: usize = 8;
 
-/// Regroups the pocket around each person left out who could form a group whenever a grouping
-/// of it places more people, until none does; returns the people moved, ascending.
+/// Regroups the pocket (at most `most_groups` groups) around each person left out who could form
+/// a group whenever a grouping of it places more people, until none does; returns the people
+/// moved, ascending.
 pub(crate) fn regroup_linked_pockets(
     region: &mut Region,
     clock: &Clock,
     memo: &mut Memo,
+    most_groups: usize,
 ) -> Vec<u32> {
     let mut moved = Vec::new();
-    let mut progress = true;
+    let mut progress = most_groups > 0;
     while progress {
         progress = false;
         for x in region.unassigned() {
@@ -36,7 +36,7 @@ pub(crate) fn regroup_linked_pockets(
             if region.group_of(x).is_some() || !memo.could_form(region, x) {
                 continue;
             }
-            let (left_out, groups) = pocket(region, memo, x);
+            let (left_out, groups) = pocket(region, memo, x, most_groups);
             if let Some(plan) = exact_regrouping(region, &left_out, &groups) {
                 moved.extend(&left_out);
                 for &g in &groups {
@@ -54,7 +54,7 @@ pub(crate) fn regroup_linked_pockets(
 
 /// The people left out who could form a group (`x` first) and the groups of the pocket around
 /// `x`, in the order the rings meet them.
-fn pocket(region: &Region, memo: &mut Memo, x: u32) -> (Vec<u32>, Vec<u32>) {
+fn pocket(region: &Region, memo: &mut Memo, x: u32, most_groups: usize) -> (Vec<u32>, Vec<u32>) {
     let mut seen = HashSet::from([x]);
     let mut queue = VecDeque::from([x]);
     let mut left_out = vec![x];
@@ -62,7 +62,7 @@ fn pocket(region: &Region, memo: &mut Memo, x: u32) -> (Vec<u32>, Vec<u32>) {
     let mut people = 1;
     while let Some(p) = queue.pop_front() {
         for q in memo.wide(region, p).to_vec() {
-            if groups.len() == POCKET_GROUPS {
+            if groups.len() == most_groups {
                 return (left_out, groups);
             }
             if !seen.insert(q) {

@@ -68,6 +68,10 @@ pub struct MatchConfig {
     /// Reshuffles of the groups around each person still left out at the end who could form a
     /// group (0: none); they place more people where groups barely form.
     pub reshuffles: usize,
+    /// Most groups in the pocket regrouped exactly around each person still left out at the
+    /// end (0: none); larger pockets place people through longer chains of changes, at a cost
+    /// that grows quickly.
+    pub pocket_groups: usize,
     /// Share of each pair score given to how alike the two are in reliability
     /// ([`Candidate::reliability`]), in 0..=1; 0 (the default) optimises the default score only.
     /// Groups still report the default score.
@@ -85,6 +89,7 @@ impl Default for MatchConfig {
             best_matches: 24,
             recreate_rounds: 0,
             reshuffles: 30,
+            pocket_groups: 20,
             reliability_weight: 0.0,
         }
     }
@@ -408,6 +413,7 @@ impl Work<'_> {
             &mut region,
             self.clock,
             &mut memo,
+            self.config.pocket_groups,
         ));
         moved.sort_unstable();
         moved.dedup();

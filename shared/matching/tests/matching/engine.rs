@@ -346,16 +346,22 @@ fn weighing_reliability_groups_people_who_show_up_together() {
 /// Where groups barely form (people spread far apart, travel limits about the gaps between
 /// them), most of the last people are placed only by reshuffling the groups around them: with
 /// the reshuffles turned off, fewer are placed; with them, one move still places nobody after.
+/// (The pockets regrouped at the very end are off in both runs: they would place them too.)
 #[test]
 fn reshuffling_the_groups_places_more_where_groups_barely_form() {
+    let with = MatchConfig {
+        pocket_groups: 0,
+        ..config(1)
+    };
     for (people, spread_km, seed) in [(30, 60.0, 5), (40, 100.0, 2), (60, 100.0, 8)] {
         let candidates = random_people(people, spread_km, seed);
         let without = MatchConfig {
             reshuffles: 0,
-            ..config(1)
+            ..with.clone()
         };
         let fewer = match_candidates(&candidates, &without, &|_| {});
-        let more = run(&candidates);
+        let more = match_candidates(&candidates, &with, &|_| {});
+        assert_eq!(verify(&candidates, &more), vec![]);
         let placed = |m: &Matching| evaluate(&candidates, &m.groups).placed;
         assert!(
             placed(&more) > placed(&fewer),
@@ -380,6 +386,7 @@ fn no_regrouping_of_the_nearest_groups_places_anyone_after_the_last_repair() {
         let candidates = random_people(people, spread_km, seed);
         let without_reshuffles = MatchConfig {
             reshuffles: 0,
+            pocket_groups: 0,
             ..config(1)
         };
         let matching = match_candidates(&candidates, &without_reshuffles, &|_| {});
@@ -389,6 +396,40 @@ fn no_regrouping_of_the_nearest_groups_places_anyone_after_the_last_repair() {
         assert!(
             found.iter().all(|f| *f == Some(false)),
             "{people} people over {spread_km} km: {found:?}"
+        );
+    }
+}
+
+/// Placing one more person can take a chain of changes through many groups: the exact
+/// regrouping of the pocket of groups linked to each person still left out finds some that the
+/// reshuffles miss (fewer placed with the pockets turned off), and the independent checks find
+/// nobody one move or a regrouping of the nearest groups places after it.
+#[test]
+fn regrouping_the_linked_pockets_places_people_the_reshuffles_miss() {
+    for (people, spread_km, seed) in [(60, 80.0, 21), (90, 100.0, 1), (120, 100.0, 0)] {
+        let candidates = random_people(people, spread_km, seed);
+        let without = MatchConfig {
+            pocket_groups: 0,
+            ..config(1)
+        };
+        let fewer = match_candidates(&candidates, &without, &|_| {});
+        let more = run(&candidates);
+        let placed = |m: &Matching| evaluate(&candidates, &m.groups).placed;
+        assert!(
+            placed(&more) > placed(&fewer),
+            "{people} people over {spread_km} km: {} placed with the pockets, {} without",
+            placed(&more),
+            placed(&fewer)
+        );
+        assert!(
+            augmenting_moves(&candidates, &more)
+                .iter()
+                .all(|found| *found == Some(None))
+        );
+        assert!(
+            placing_regroupings(&candidates, &more, 5)
+                .iter()
+                .all(|found| *found == Some(false))
         );
     }
 }
