@@ -15,7 +15,7 @@ K8S_MANIFESTS := $(filter-out k8s/kustomization.yaml,$(wildcard k8s/*.yaml))
 # fails the recipe when scripts/db.sh fails.
 DB_ENV = db_env="$$(scripts/db.sh up)"; eval "$$db_env"
 
-.PHONY: help run test lint schema schema-check fmt-check clippy buf-lint k8s-validate tools build bench db-up db-down db-env db-status clean-db
+.PHONY: help run test lint schema schema-check fmt-check clippy buf-lint k8s-validate tools build bench placement-proof db-up db-down db-env db-status clean-db
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -65,6 +65,13 @@ bench: ## Benchmarks (release): matchmaking vs random and greedy groupings; GetP
 	cargo bench -p circle-matching --bench matching
 	$(DB_ENV); cargo run --release -p circle-e2e --bin profile-bench
 	$(DB_ENV); cargo run --release -p circle-e2e --bin tribe-bench
+
+placement-proof: ## Prove the matching benchmark places as many people as any grouping can (1k, 10k, 100k; exact set packing with HiGHS)
+	python3 -c 'import highspy' 2>/dev/null || pip install --quiet highspy
+	cargo build --release -p circle-matching --example placement_proof
+	target/release/examples/placement_proof 1000 1 target/placement-1k.txt && python3 scripts/most_placed.py target/placement-1k.txt
+	target/release/examples/placement_proof 10000 3 target/placement-10k.txt && python3 scripts/most_placed.py target/placement-10k.txt
+	target/release/examples/placement_proof 100000 6 target/placement-100k.txt && python3 scripts/most_placed.py target/placement-100k.txt
 
 db-up: ## Start/prepare Postgres and print the export lines (eval "$$(make -s db-up)")
 	@scripts/db.sh up
