@@ -9,7 +9,9 @@
 //!    again with everyone within reach of each leftover; whoever no move places gets the groups
 //!    around them ruined and recreated, kept only when that places more people; then the groups
 //!    around those still left out are reshuffled, keeping whatever places as many (the grouping
-//!    drifts until somebody more fits), and the best grouping met is kept.
+//!    drifts until somebody more fits), and the best grouping met is kept; last, the pocket of
+//!    up to 20 groups linked to each person still left out is regrouped exactly when that places
+//!    more.
 //! 4. Each group gets the meeting point that leaves its worst-off member the most spare travel,
 //!    its score and reasons; each leftover a reason code.
 //!
