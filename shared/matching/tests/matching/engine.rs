@@ -343,6 +343,39 @@ fn weighing_reliability_groups_people_who_show_up_together() {
     assert_eq!(reliable_in_each_group(0.5), [0, 4]);
 }
 
+/// For each case of random people (count, spread in km, seed): `with` places more people than
+/// `without` (turning off the stage named `stage`), and one move places nobody after `with`.
+/// Returns each case's people and `with`'s grouping.
+fn places_more_with(
+    stage: &str,
+    with: &MatchConfig,
+    without: &MatchConfig,
+    cases: &[(usize, f64, u64)],
+) -> Vec<(Vec<Candidate>, Matching)> {
+    cases
+        .iter()
+        .map(|&(people, spread_km, seed)| {
+            let candidates = random_people(people, spread_km, seed);
+            let fewer = match_candidates(&candidates, without, &|_| {});
+            let more = match_candidates(&candidates, with, &|_| {});
+            assert_eq!(verify(&candidates, &more), vec![]);
+            let placed = |m: &Matching| evaluate(&candidates, &m.groups).placed;
+            assert!(
+                placed(&more) > placed(&fewer),
+                "{people} people over {spread_km} km: {} placed with the {stage}, {} without",
+                placed(&more),
+                placed(&fewer)
+            );
+            assert!(
+                augmenting_moves(&candidates, &more)
+                    .iter()
+                    .all(|found| *found == Some(None))
+            );
+            (candidates, more)
+        })
+        .collect()
+}
+
 /// Where groups barely form (people spread far apart, travel limits about the gaps between
 /// them), most of the last people are placed only by reshuffling the groups around them: with
 /// the reshuffles turned off, fewer are placed; with them, one move still places nobody after.
@@ -353,28 +386,12 @@ fn reshuffling_the_groups_places_more_where_groups_barely_form() {
         pocket_groups: 0,
         ..config(1)
     };
-    for (people, spread_km, seed) in [(30, 60.0, 5), (40, 100.0, 2), (60, 100.0, 8)] {
-        let candidates = random_people(people, spread_km, seed);
-        let without = MatchConfig {
-            reshuffles: 0,
-            ..with.clone()
-        };
-        let fewer = match_candidates(&candidates, &without, &|_| {});
-        let more = match_candidates(&candidates, &with, &|_| {});
-        assert_eq!(verify(&candidates, &more), vec![]);
-        let placed = |m: &Matching| evaluate(&candidates, &m.groups).placed;
-        assert!(
-            placed(&more) > placed(&fewer),
-            "{people} people over {spread_km} km: {} placed with the reshuffles, {} without",
-            placed(&more),
-            placed(&fewer)
-        );
-        assert!(
-            augmenting_moves(&candidates, &more)
-                .iter()
-                .all(|found| *found == Some(None))
-        );
-    }
+    let without = MatchConfig {
+        reshuffles: 0,
+        ..with.clone()
+    };
+    let cases = [(30, 60.0, 5), (40, 100.0, 2), (60, 100.0, 8)];
+    places_more_with("reshuffles", &with, &without, &cases);
 }
 
 /// Where the random ruins miss it, the last repair still finds every regrouping of up to five
@@ -406,26 +423,12 @@ fn no_regrouping_of_the_nearest_groups_places_anyone_after_the_last_repair() {
 /// nobody one move or a regrouping of the nearest groups places after it.
 #[test]
 fn regrouping_the_linked_pockets_places_people_the_reshuffles_miss() {
-    for (people, spread_km, seed) in [(60, 80.0, 21), (90, 100.0, 1), (120, 100.0, 0)] {
-        let candidates = random_people(people, spread_km, seed);
-        let without = MatchConfig {
-            pocket_groups: 0,
-            ..config(1)
-        };
-        let fewer = match_candidates(&candidates, &without, &|_| {});
-        let more = run(&candidates);
-        let placed = |m: &Matching| evaluate(&candidates, &m.groups).placed;
-        assert!(
-            placed(&more) > placed(&fewer),
-            "{people} people over {spread_km} km: {} placed with the pockets, {} without",
-            placed(&more),
-            placed(&fewer)
-        );
-        assert!(
-            augmenting_moves(&candidates, &more)
-                .iter()
-                .all(|found| *found == Some(None))
-        );
+    let without = MatchConfig {
+        pocket_groups: 0,
+        ..config(1)
+    };
+    let cases = [(60, 80.0, 21), (90, 100.0, 1), (120, 100.0, 0)];
+    for (candidates, more) in places_more_with("pockets", &config(1), &without, &cases) {
         assert!(
             placing_regroupings(&candidates, &more, 5)
                 .iter()
