@@ -176,6 +176,7 @@ impl Suite {
                 time_limit: Duration::from_secs(2),
                 decline_memory: Duration::from_secs(90 * 24 * 3600),
                 reliability_weight: 0.0,
+                connect_again_weight: 0.0,
             },
         })
         .await

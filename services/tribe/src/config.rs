@@ -31,20 +31,23 @@ pub struct Config {
     pub lifecycle: Lifecycle,
     /// `TRIBE_MATCHMAKING_INTERVAL_SECS` (unset: no scheduled runs),
     /// `TRIBE_MATCHMAKING_TIME_LIMIT_SECS` (default 10),
-    /// `TRIBE_MATCHMAKING_DECLINE_MEMORY_DAYS` (default 90) and
-    /// `TRIBE_MATCHMAKING_RELIABILITY_WEIGHT` (default 0).
+    /// `TRIBE_MATCHMAKING_DECLINE_MEMORY_DAYS` (default 90),
+    /// `TRIBE_MATCHMAKING_RELIABILITY_WEIGHT` (default 0) and
+    /// `TRIBE_MATCHMAKING_CONNECT_AGAIN_WEIGHT` (default 0).
     pub matchmaking: Matchmaking,
 }
 
 /// When matchmaking runs by itself, the engine's budget per run, how long a decline keeps
 /// the decliner apart from the others invited with them, and how much the engine weighs
-/// grouping people of alike reliability (0..=1; 0 is the default score alone).
+/// grouping people of alike reliability and people who both want to meet again (0..=1; 0 is
+/// the default score alone).
 #[derive(Clone, Copy, Debug)]
 pub struct Matchmaking {
     pub interval: Option<Duration>,
     pub time_limit: Duration,
     pub decline_memory: Duration,
     pub reliability_weight: f64,
+    pub connect_again_weight: f64,
 }
 
 /// How often the lifecycle job looks for quiet tribes, and when they are quiet.
@@ -80,7 +83,6 @@ impl Config {
 fn matchmaking_from_env() -> Result<Matchmaking, ConfigError> {
     const INTERVAL: &str = "TRIBE_MATCHMAKING_INTERVAL_SECS";
     const TIME_LIMIT: &str = "TRIBE_MATCHMAKING_TIME_LIMIT_SECS";
-    const RELIABILITY_WEIGHT: &str = "TRIBE_MATCHMAKING_RELIABILITY_WEIGHT";
     let interval = match var_or(INTERVAL, 0u64)? {
         0 if std::env::var_os(INTERVAL).is_some_and(|v| !v.is_empty()) => {
             return Err(ConfigError::Invalid {
@@ -102,20 +104,26 @@ fn matchmaking_from_env() -> Result<Matchmaking, ConfigError> {
     }
     let decline_days: u64 = var_or("TRIBE_MATCHMAKING_DECLINE_MEMORY_DAYS", 90)?;
     let decline_memory = Duration::from_secs(decline_days.saturating_mul(24 * 3600));
-    let reliability_weight: f64 = var_or(RELIABILITY_WEIGHT, 0.0)?;
-    if !(0.0..=1.0).contains(&reliability_weight) {
-        return Err(ConfigError::Invalid {
-            name: RELIABILITY_WEIGHT.to_owned(),
-            value: reliability_weight.to_string(),
-            reason: "must be between 0 and 1".to_owned(),
-        });
-    }
     Ok(Matchmaking {
         interval,
         time_limit,
         decline_memory,
-        reliability_weight,
+        reliability_weight: weight("TRIBE_MATCHMAKING_RELIABILITY_WEIGHT")?,
+        connect_again_weight: weight("TRIBE_MATCHMAKING_CONNECT_AGAIN_WEIGHT")?,
     })
+}
+
+/// A share of the pair score given to a signal: 0..=1, 0 when unset.
+fn weight(name: &str) -> Result<f64, ConfigError> {
+    let weight: f64 = var_or(name, 0.0)?;
+    if !(0.0..=1.0).contains(&weight) {
+        return Err(ConfigError::Invalid {
+            name: name.to_owned(),
+            value: weight.to_string(),
+            reason: "must be between 0 and 1".to_owned(),
+        });
+    }
+    Ok(weight)
 }
 
 fn lifecycle_from_env() -> Result<Lifecycle, ConfigError> {

@@ -58,6 +58,7 @@ pub async fn build(config: Config) -> Result<Application, StartError> {
             time_limit: config.matchmaking.time_limit,
             decline_memory: config.matchmaking.decline_memory,
             reliability_weight: config.matchmaking.reliability_weight,
+            connect_again_weight: config.matchmaking.connect_again_weight,
         },
     );
     let relay = Relay::new(

@@ -1,5 +1,6 @@
 //! What tribe matchmaking reads about the people who opted in (services only): traits,
-//! interests, position and travel limit, communication style, reliability and whom to avoid.
+//! interests, position and travel limit, communication style, reliability, whom to avoid and
+//! whom they are mutual connect-again matches with.
 
 use std::collections::HashMap;
 
@@ -21,6 +22,8 @@ pub struct Candidate {
     pub traits: Option<Assessment>,
     pub interests: Vec<PickedInterest>,
     pub avoid: Vec<UserId>,
+    /// People they want to connect again with who want the same with them, sorted by user id.
+    pub connect_again: Vec<UserId>,
     /// The figures GetInternalMetrics reports too.
     pub reliability: Reliability,
 }
@@ -75,7 +78,7 @@ pub async fn among<T>(
         .await
 }
 
-/// Three more queries for the whole set, whatever its size.
+/// Four more queries for the whole set, whatever its size.
 async fn assemble(
     conn: &mut AsyncPgConnection,
     rows: Vec<EligibleRow>,
@@ -92,6 +95,7 @@ async fn assemble(
         interests.entry(picked.user_id).or_default().push(picked);
     }
     let mut avoid = store::avoid_lists(conn, &people).await?;
+    let mut connect_again = store::mutual_connect_again(conn, &people).await?;
     Ok(rows
         .into_iter()
         .map(|profile| {
@@ -117,6 +121,7 @@ async fn assemble(
                 traits: traits.remove(&id),
                 interests: interests.remove(&id).unwrap_or_default(),
                 avoid: avoid.remove(&id).unwrap_or_default(),
+                connect_again: connect_again.remove(&id).unwrap_or_default(),
                 profile,
             }
         })

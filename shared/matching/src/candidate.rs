@@ -189,6 +189,7 @@ pub struct Candidate {
     style: CommunicationStyle,
     avoid: Vec<String>,
     reliability: f64,
+    connect_again: Vec<String>,
 }
 
 impl Candidate {
@@ -251,6 +252,7 @@ impl Candidate {
             style,
             avoid,
             reliability: 1.0,
+            connect_again: Vec::new(),
         })
     }
 
@@ -270,6 +272,24 @@ impl Candidate {
 
     pub fn reliability(&self) -> f64 {
         self.reliability
+    }
+
+    /// User ids of the people this person met who want to meet again, as this person does (a
+    /// mutual wish; the engine does not check that it is). Only the engine's optional
+    /// connect-again signal ([`crate::MatchConfig::connect_again_weight`]) reads it.
+    pub fn with_connect_again(mut self, user_ids: Vec<String>) -> Result<Self, FieldError> {
+        if let Some(i) = user_ids.iter().position(|id| id.trim().is_empty()) {
+            return Err(FieldError::new(
+                format!("connect_again[{i}]"),
+                "must not be empty",
+            ));
+        }
+        self.connect_again = user_ids;
+        Ok(self)
+    }
+
+    pub fn connect_again(&self) -> &[String] {
+        &self.connect_again
     }
 
     pub fn user_id(&self) -> &str {
@@ -333,6 +353,18 @@ mod tests {
             assert_eq!(err.field, "reliability");
         }
         assert_eq!(valid.with_reliability(0.25).unwrap().reliability(), 0.25);
+    }
+
+    #[test]
+    fn an_empty_connect_again_entry_is_refused() {
+        let valid = candidate(48.0, 5.0, vec![]).unwrap();
+        let err = valid
+            .clone()
+            .with_connect_again(vec!["u2".into(), " ".into()])
+            .unwrap_err();
+        assert_eq!(err.field, "connect_again[1]");
+        let with = valid.with_connect_again(vec!["u2".into()]).unwrap();
+        assert_eq!(with.connect_again(), ["u2"]);
     }
 
     #[test]

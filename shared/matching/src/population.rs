@@ -9,6 +9,39 @@ use crate::meeting::{Reach, find_point};
 use crate::score::ProfileTable;
 use crate::spatial::{HalfAngle, SpatialIndex};
 
+/// For each person, the sorted indices of the people `ids_of` either of them lists of the other
+/// (unknown ids and oneself ignored; a repeated id means the first person with it).
+fn symmetric_lists(
+    candidates: &[&Candidate],
+    ids_of: impl Fn(&Candidate) -> &[String],
+) -> Vec<Box<[u32]>> {
+    let by_id: HashMap<&str, u32> = candidates
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, c)| (c.user_id(), i as u32))
+        .collect();
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); candidates.len()];
+    for (i, candidate) in candidates.iter().enumerate() {
+        for id in ids_of(candidate) {
+            if let Some(&j) = by_id.get(id.as_str())
+                && j as usize != i
+            {
+                lists[i].push(j);
+                lists[j as usize].push(i as u32);
+            }
+        }
+    }
+    lists
+        .into_iter()
+        .map(|mut list| {
+            list.sort_unstable();
+            list.dedup();
+            list.into_boxed_slice()
+        })
+        .collect()
+}
+
 pub struct Population<'a> {
     candidates: Vec<&'a Candidate>,
     /// Position of each person in the slice the population was made from.
@@ -42,23 +75,7 @@ impl<'a> Population<'a> {
 
     fn with_order(all: &'a [Candidate], input_index: Vec<u32>) -> Self {
         let candidates: Vec<&Candidate> = input_index.iter().map(|&i| &all[i as usize]).collect();
-        let by_id: HashMap<&str, u32> = candidates
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, c)| (c.user_id(), i as u32))
-            .collect();
-        let mut avoid: Vec<Vec<u32>> = vec![Vec::new(); candidates.len()];
-        for (i, candidate) in candidates.iter().enumerate() {
-            for id in candidate.avoid() {
-                if let Some(&j) = by_id.get(id.as_str())
-                    && j as usize != i
-                {
-                    avoid[i].push(j);
-                    avoid[j as usize].push(i as u32);
-                }
-            }
-        }
+        let avoid = symmetric_lists(&candidates, Candidate::avoid);
         let locations: Vec<LatLng> = candidates.iter().map(|c| c.location()).collect();
         let reach: Vec<f64> = candidates.iter().map(|c| c.max_travel_km()).collect();
         Self {
@@ -71,14 +88,7 @@ impl<'a> Population<'a> {
                 .map(|&at| SpherePoint::new(at).unit_vector())
                 .collect(),
             half_reach: reach.iter().map(|&km| HalfAngle::new(km)).collect(),
-            avoid: avoid
-                .into_iter()
-                .map(|mut list| {
-                    list.sort_unstable();
-                    list.dedup();
-                    list.into_boxed_slice()
-                })
-                .collect(),
+            avoid,
             index: SpatialIndex::new(&locations, &reach),
         }
     }
@@ -100,8 +110,9 @@ impl<'a> Population<'a> {
         self.input_index[i] as usize
     }
 
-    /// The pair score the engine optimises: the default, blended with reliability when
-    /// [`Self::weigh_reliability`] was given a weight.
+    /// The pair score the engine optimises: the default, blended with reliability and the wish
+    /// to meet again when [`Self::weigh_reliability`] and [`Self::weigh_connect_again`] were
+    /// given a weight.
     pub fn score(&self, a: usize, b: usize) -> f64 {
         self.profiles.score(a, b)
     }
@@ -109,6 +120,16 @@ impl<'a> Population<'a> {
     /// See [`ProfileTable::weigh_reliability`].
     pub fn weigh_reliability(&mut self, weight: f64) {
         self.profiles.weigh_reliability(weight);
+    }
+
+    /// See [`ProfileTable::weigh_connect_again`]: the pairs are those where either listed the
+    /// other in [`Candidate::connect_again`] (unknown ids are ignored).
+    pub fn weigh_connect_again(&mut self, weight: f64) {
+        if weight == 0.0 {
+            return;
+        }
+        let lists = symmetric_lists(&self.candidates, Candidate::connect_again);
+        self.profiles.weigh_connect_again(lists, weight);
     }
 
     /// The interned interest names and their scorer.

@@ -90,6 +90,10 @@ pub struct ProfileTable {
     name_count: usize,
     /// Share of a pair's score given to how alike the two are in reliability (0: none).
     reliability_weight: f64,
+    /// Each person's sorted indices of the people they both want to meet again.
+    connect_again: Vec<Box<[u32]>>,
+    /// Share of a pair's score given to whether both want to meet again (0: none).
+    connect_again_weight: f64,
 }
 
 struct Profile {
@@ -142,6 +146,8 @@ impl ProfileTable {
             interests,
             name_count: names.len(),
             reliability_weight: 0.0,
+            connect_again: Vec::new(),
+            connect_again_weight: 0.0,
         }
     }
 
@@ -152,14 +158,27 @@ impl ProfileTable {
         self.reliability_weight = weight.clamp(0.0, 1.0);
     }
 
-    /// The default score of `pa` and `pb` blended with their reliability, when weighed.
-    fn blend(&self, default: f64, pa: &Profile, pb: &Profile) -> f64 {
-        if self.reliability_weight == 0.0 {
-            default
-        } else {
+    /// Then blends each pair score with whether the two both want to meet again (`lists[i]`:
+    /// the sorted indices person `i` has such a wish with):
+    /// `(1 - weight) * score + weight * (1 if they do, else 0)`. 0 keeps the score.
+    pub fn weigh_connect_again(&mut self, lists: Vec<Box<[u32]>>, weight: f64) {
+        self.connect_again = lists;
+        self.connect_again_weight = weight.clamp(0.0, 1.0);
+    }
+
+    /// The default score of people `a` and `b` blended with the signals that are weighed.
+    fn blend(&self, default: f64, (a, pa): (usize, &Profile), (b, pb): (usize, &Profile)) -> f64 {
+        let mut score = default;
+        if self.reliability_weight != 0.0 {
             let alike = 1.0 - (pa.reliability - pb.reliability).abs();
-            (1.0 - self.reliability_weight) * default + self.reliability_weight * alike
+            score = (1.0 - self.reliability_weight) * score + self.reliability_weight * alike;
         }
+        if self.connect_again_weight != 0.0 {
+            let again = self.connect_again[a].binary_search(&(b as u32)).is_ok();
+            score = (1.0 - self.connect_again_weight) * score
+                + self.connect_again_weight * f64::from(u8::from(again));
+        }
+        score
     }
 
     /// The pair score of people `a` and `b` (indices into the slice given to `new`).
@@ -176,7 +195,7 @@ impl ProfileTable {
         let default = INTEREST_WEIGHT * interests
             + TRAIT_WEIGHT * trait_similarity(pa.traits, pb.traits)
             + STYLE_WEIGHT * style;
-        self.blend(default, pa, pb)
+        self.blend(default, (a, pa), (b, pb))
     }
 
     /// The pair scores of `a` with each of `others`, equal to [`Self::score`]: `a`'s weights are
@@ -212,7 +231,7 @@ impl ProfileTable {
             let default = INTEREST_WEIGHT * interests
                 + TRAIT_WEIGHT * trait_similarity(pa.traits, pb.traits)
                 + STYLE_WEIGHT * style;
-            (self.blend(default, pa, pb), b)
+            (self.blend(default, (a, pa), (b as usize, pb)), b)
         }));
         for &e in run {
             weights[(e >> 2) as usize] = 0;

@@ -48,6 +48,7 @@ pub const MATCHMAKING: Matchmaking = Matchmaking {
     time_limit: Duration::from_secs(2),
     decline_memory: Duration::from_secs(90 * 24 * 3600),
     reliability_weight: 0.0,
+    connect_again_weight: 0.0,
 };
 
 /// Nobody listens here: facts stay in the outbox, where tests read them.

@@ -1029,52 +1029,68 @@ async fn successes<T>(
     succeeded
 }
 
-/// Four Berliners who always show up and four who never did (an absentee rating of 0), alike
-/// but for one interest that each of the first shares with one of the others, so the default
-/// score pairs them across; `weight` is the service's reliability weight. Returns how many of
-/// those who show up each tribe holds.
-async fn reliable_per_tribe(weight: f64) -> Vec<usize> {
+/// What sets four of the Berliners of [`marked_per_tribe`] apart from the other four.
+enum Mark {
+    /// The others never showed up (an absentee rating of 0).
+    ShowUp,
+    /// They met and all want to meet one another again (mutual connect-again wishes).
+    MetBefore,
+}
+
+/// Eight Berliners, alike but for one interest that each of four marked ones shares with one of
+/// the others, so the default score pairs them across; `matchmaking` weighs the signal that
+/// `mark` sets. Returns how many of the marked each tribe holds.
+async fn marked_per_tribe(matchmaking: Matchmaking, mark: Mark) -> Vec<usize> {
     const SHARED: [&[(&str, &str, &str)]; 4] = [
         &[("chess", "GAMES_ENTERTAINMENT", "HIGH")],
         &[("hiking", "OUTDOOR_ADVENTURES", "HIGH")],
         &[("jazz", "ARTS_CULTURE", "HIGH")],
         &[("cooking", "FOOD_DINING", "HIGH")],
     ];
-    let app = TestApp::spawn_with(Matchmaking {
-        reliability_weight: weight,
-        ..MATCHMAKING
-    })
-    .await;
+    let app = TestApp::spawn_with(matchmaking).await;
     let db = app.db.admin_client().await;
-    let mut reliable = Vec::new();
+    let mut marked = Vec::new();
+    let mut others = Vec::new();
     for (k, interests) in SHARED.into_iter().enumerate() {
-        for shows_up in [true, false] {
-            let person = opted_in(
-                &app,
-                &Profile {
-                    interests,
-                    traits: [60, 55, 45, 70, 30],
-                    ..berliner(k as u8)
-                },
-            )
-            .await;
-            if shows_up {
-                reliable.push(person);
-            } else {
+        for list in [&mut marked, &mut others] {
+            let profile = Profile {
+                interests,
+                traits: [60, 55, 45, 70, 30],
+                ..berliner(k as u8)
+            };
+            list.push(opted_in(&app, &profile).await);
+        }
+    }
+    match mark {
+        Mark::ShowUp => {
+            for person in &others {
                 db.execute(
                     "INSERT INTO users.internal_metrics (user_id, absentee_rating, no_shows) \
                      VALUES ($1, 0, 3)",
-                    &[&user_id(&person)],
+                    &[&user_id(person)],
                 )
                 .await
                 .unwrap();
+            }
+        }
+        Mark::MetBefore => {
+            for (i, one) in marked.iter().enumerate() {
+                for (_, other) in marked.iter().enumerate().filter(|&(j, _)| j != i) {
+                    db.execute(
+                        "INSERT INTO users.connect_again (owner_id, connected_id, wants) \
+                         VALUES ($1, $2, true)",
+                        &[&user_id(one), &user_id(other)],
+                    )
+                    .await
+                    .unwrap();
+                }
             }
         }
     }
     let run = start(&app, &admin()).await.unwrap();
     assert_eq!(run.placed_count, 8, "{run:?}");
     let mut per_tribe: HashMap<String, usize> = HashMap::new();
-    for person in &reliable {
+    for person in &marked {
         let invitation = invitations(&app, person).await.remove(0);
         *per_tribe.entry(invitation.tribe.unwrap().id).or_default() += 1;
     }
@@ -1086,6 +1102,26 @@ async fn reliable_per_tribe(weight: f64) -> Vec<usize> {
 
 #[tokio::test]
 async fn the_reliability_weight_groups_people_who_show_up_together() {
-    assert_eq!(reliable_per_tribe(0.0).await, [2, 2]);
-    assert_eq!(reliable_per_tribe(0.5).await, [0, 4]);
+    let weighing = |weight| Matchmaking {
+        reliability_weight: weight,
+        ..MATCHMAKING
+    };
+    assert_eq!(marked_per_tribe(weighing(0.0), Mark::ShowUp).await, [2, 2]);
+    assert_eq!(marked_per_tribe(weighing(0.5), Mark::ShowUp).await, [0, 4]);
+}
+
+#[tokio::test]
+async fn the_connect_again_weight_groups_people_who_want_to_meet_again() {
+    let weighing = |weight| Matchmaking {
+        connect_again_weight: weight,
+        ..MATCHMAKING
+    };
+    assert_eq!(
+        marked_per_tribe(weighing(0.0), Mark::MetBefore).await,
+        [2, 2]
+    );
+    assert_eq!(
+        marked_per_tribe(weighing(0.5), Mark::MetBefore).await,
+        [0, 4]
+    );
 }

@@ -88,6 +88,7 @@ fn candidate_message(candidate: Candidate) -> pb::MatchingCandidate {
         traits,
         interests,
         avoid,
+        connect_again,
         reliability,
     } = candidate;
     let location = match (profile.latitude, profile.longitude) {
@@ -130,6 +131,7 @@ fn candidate_message(candidate: Candidate) -> pb::MatchingCandidate {
             late_arrivals: reliability.late_arrivals,
         }),
         avoid_user_ids: avoid.iter().map(ToString::to_string).collect(),
+        connect_again_user_ids: connect_again.iter().map(ToString::to_string).collect(),
     }
 }
 

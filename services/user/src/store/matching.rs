@@ -1,10 +1,13 @@
 //! What tribe matchmaking reads about many people at once: a fixed number of queries for any
-//! number of people (the eligible page, then traits, interests and avoid lists of all of them).
+//! number of people (the eligible page, then traits, interests, avoid lists and mutual
+//! connect-again matches of all of them).
 
 use std::collections::HashMap;
 
 use circle_core::db::StoreError;
+use circle_core::prepared::prepared;
 use diesel::prelude::*;
+use diesel::sql_types::{Array, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::domain::{AccountStatus, InterestCategory, InterestId, InterestLevel, UserId};
@@ -130,6 +133,49 @@ pub async fn avoid_lists(
     for (one, other) in pairs.into_iter().chain(refusals) {
         lists.entry(one).or_default().push(other);
         lists.entry(other).or_default().push(one);
+    }
+    for list in lists.values_mut() {
+        list.sort_by_key(UserId::as_uuid);
+        list.dedup();
+    }
+    Ok(lists)
+}
+
+/// One side of a mutual connect-again match: `user_id` and `other_id` both want to connect
+/// again with each other.
+#[derive(QueryableByName)]
+struct MutualWish {
+    #[diesel(sql_type = SqlUuid)]
+    user_id: UserId,
+    #[diesel(sql_type = SqlUuid)]
+    other_id: UserId,
+}
+
+/// Whom each of `people` wants to connect again with and who wants the same with them (the
+/// mutual matches of ListConnectAgainMatches: a pair blocked either way is left out), sorted by
+/// user id. People with no such match have no entry.
+pub async fn mutual_connect_again(
+    conn: &mut AsyncPgConnection,
+    people: &[UserId],
+) -> Result<HashMap<UserId, Vec<UserId>>, StoreError> {
+    let wishes: Vec<MutualWish> = prepared(
+        "SELECT mine.owner_id AS user_id, mine.connected_id AS other_id \
+         FROM connect_again mine \
+         JOIN connect_again theirs \
+           ON theirs.owner_id = mine.connected_id AND theirs.connected_id = mine.owner_id \
+         WHERE mine.owner_id = ANY($1) AND mine.wants AND theirs.wants \
+           AND NOT EXISTS ( \
+             SELECT 1 FROM blocks \
+             WHERE (blocker_id = mine.owner_id AND blocked_id = mine.connected_id) \
+                OR (blocker_id = mine.connected_id AND blocked_id = mine.owner_id)) \
+         ORDER BY mine.owner_id, mine.connected_id",
+    )
+    .bind::<Array<SqlUuid>, _>(people)
+    .load(conn)
+    .await?;
+    let mut lists: HashMap<UserId, Vec<UserId>> = HashMap::new();
+    for MutualWish { user_id, other_id } in wishes {
+        lists.entry(user_id).or_default().push(other_id);
     }
     for list in lists.values_mut() {
         list.sort_by_key(UserId::as_uuid);

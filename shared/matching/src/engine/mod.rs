@@ -78,6 +78,10 @@ pub struct MatchConfig {
     /// ([`Candidate::reliability`]), in 0..=1; 0 (the default) optimises the default score only.
     /// Groups still report the default score.
     pub reliability_weight: f64,
+    /// Share of each pair score given to whether the two both want to meet again
+    /// ([`Candidate::connect_again`]), in 0..=1; 0 (the default) ignores it. Groups still report
+    /// the default score.
+    pub connect_again_weight: f64,
 }
 
 impl Default for MatchConfig {
@@ -93,6 +97,7 @@ impl Default for MatchConfig {
             reshuffles: 30,
             pocket_groups: 20,
             reliability_weight: 0.0,
+            connect_again_weight: 0.0,
         }
     }
 }
@@ -210,6 +215,7 @@ fn run(
     let threads = config.threads.max(1);
     let mut population = Population::spatially_ordered(candidates);
     population.weigh_reliability(config.reliability_weight);
+    population.weigh_connect_again(config.connect_again_weight);
     progress(Progress::Neighbours {
         people: population.len(),
     });

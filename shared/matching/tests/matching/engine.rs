@@ -343,6 +343,48 @@ fn weighing_reliability_groups_people_who_show_up_together() {
     assert_eq!(reliable_in_each_group(0.5), [0, 4]);
 }
 
+/// Four people who met before and all want to meet again (m1-m4) and four strangers (s1-s4), at
+/// one spot, alike but for one interest that each m shares with one s. The default score groups
+/// each m with their s; weighing the wish to meet again by half groups the four who met
+/// together. Wishes naming people not among the candidates are ignored.
+#[test]
+fn weighing_the_wish_to_meet_again_groups_people_who_met_together() {
+    let interests = ["chess", "hiking", "jazz", "poetry"];
+    let mut candidates = Vec::new();
+    for (k, interest) in interests.iter().enumerate() {
+        let mut met = person(&format!("m{}", k + 1))
+            .interest(interest, High)
+            .connect_again("someone-not-matched");
+        for other in (1..=4).filter(|&o| o != k + 1) {
+            met = met.connect_again(&format!("m{other}"));
+        }
+        candidates.push(met.build());
+        candidates.push(
+            person(&format!("s{}", k + 1))
+                .interest(interest, High)
+                .build(),
+        );
+    }
+    let met_in_each_group = |weight: f64| -> Vec<usize> {
+        let config = MatchConfig {
+            connect_again_weight: weight,
+            ..config(1)
+        };
+        let matching = match_candidates(&candidates, &config, &|_| {});
+        assert_eq!(verify(&candidates, &matching), vec![]);
+        assert_eq!(matching.unmatched, vec![]);
+        let mut counts: Vec<usize> = matching
+            .groups
+            .iter()
+            .map(|g| g.members.iter().filter(|m| m.starts_with('m')).count())
+            .collect();
+        counts.sort_unstable();
+        counts
+    };
+    assert_eq!(met_in_each_group(0.0), [2, 2]);
+    assert_eq!(met_in_each_group(0.5), [0, 4]);
+}
+
 /// For each case of random people (count, spread in km, seed): `with` places more people than
 /// `without` (turning off the stage named `stage`), and one move places nobody after `with`.
 /// Returns each case's people and `with`'s grouping.

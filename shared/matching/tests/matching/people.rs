@@ -14,6 +14,7 @@ pub struct Person {
     style: CommunicationStyle,
     avoid: Vec<String>,
     reliability: f64,
+    connect_again: Vec<String>,
 }
 
 pub fn person(id: &str) -> Person {
@@ -29,6 +30,7 @@ pub fn person(id: &str) -> Person {
         style: CommunicationStyle::Direct,
         avoid: Vec::new(),
         reliability: 1.0,
+        connect_again: Vec::new(),
     }
 }
 
@@ -81,6 +83,11 @@ impl Person {
         self
     }
 
+    pub fn connect_again(mut self, id: &str) -> Self {
+        self.connect_again.push(id.to_owned());
+        self
+    }
+
     pub fn build(self) -> Candidate {
         Candidate::new(
             self.id,
@@ -92,6 +99,7 @@ impl Person {
             self.avoid,
         )
         .and_then(|c| c.with_reliability(self.reliability))
+        .and_then(|c| c.with_connect_again(self.connect_again))
         .expect("test candidates are valid")
     }
 }

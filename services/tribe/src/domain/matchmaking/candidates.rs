@@ -86,6 +86,7 @@ pub(super) fn person(
         communication_style,
         reliability,
         mut avoid_user_ids,
+        connect_again_user_ids,
     } = listed;
     let id = UserId(uuid::Uuid::parse_str(&user_id).ok()?);
     if let Some(others) = declined_with.get(&id) {
@@ -140,6 +141,7 @@ pub(super) fn person(
         avoid_user_ids,
     )
     .and_then(|c| c.with_reliability(reliability.map_or(1.0, |r| r.absentee_rating)))
+    .and_then(|c| c.with_connect_again(connect_again_user_ids))
     .ok()?;
     Some(Person {
         user_id: id,

@@ -39,6 +39,8 @@ pub struct Settings {
     pub decline_memory: Duration,
     /// The engine's [`MatchConfig::reliability_weight`].
     pub reliability_weight: f64,
+    /// The engine's [`MatchConfig::connect_again_weight`].
+    pub connect_again_weight: f64,
 }
 
 /// Starts runs; one per service instance, shared by the RPC and the schedule.
@@ -197,6 +199,7 @@ impl Matchmaker {
             seed: id.0.as_u64_pair().1,
             time_limit: self.settings.time_limit,
             reliability_weight: self.settings.reliability_weight,
+            connect_again_weight: self.settings.connect_again_weight,
             ..MatchConfig::default()
         };
         let (candidates, matching) = tokio::task::spawn_blocking(move || {
