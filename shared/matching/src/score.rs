@@ -158,8 +158,8 @@ impl ProfileTable {
         self.reliability_weight = weight.clamp(0.0, 1.0);
     }
 
-    /// Then blends each pair score with whether the two both want to meet again (`lists[i]`:
-    /// the sorted indices person `i` has such a wish with):
+    /// After the reliability blend, blends each pair score with whether the two both want to meet
+    /// again (`lists[i]`: the sorted indices person `i` has such a wish with):
     /// `(1 - weight) * score + weight * (1 if they do, else 0)`. 0 keeps the score.
     pub fn weigh_connect_again(&mut self, lists: Vec<Box<[u32]>>, weight: f64) {
         self.connect_again = lists;
