@@ -305,6 +305,21 @@ fn improving_keeps_everyone_placed_and_never_lowers_the_objective() {
     assert!(improved.objective() >= start.objective() - 1e-9);
 }
 
+/// Groups everyone (all must be placed) and counts, per group, the people whose id starts with
+/// `mark`, fewest first.
+fn marked_in_each_group(candidates: &[Candidate], config: &MatchConfig, mark: char) -> Vec<usize> {
+    let matching = match_candidates(candidates, config, &|_| {});
+    assert_eq!(verify(candidates, &matching), vec![]);
+    assert_eq!(matching.unmatched, vec![]);
+    let mut counts: Vec<usize> = matching
+        .groups
+        .iter()
+        .map(|g| g.members.iter().filter(|m| m.starts_with(mark)).count())
+        .collect();
+    counts.sort_unstable();
+    counts
+}
+
 /// Four people who always show up (r1-r4) and four who never do (u1-u4), at one spot, alike but
 /// for one interest that each r shares with one u. The default score groups each r with their
 /// u (two shared interests per group); weighing reliability by half groups the four who show up
@@ -323,21 +338,12 @@ fn weighing_reliability_groups_people_who_show_up_together() {
             );
         }
     }
-    let reliable_in_each_group = |weight: f64| -> Vec<usize> {
+    let reliable_in_each_group = |weight: f64| {
         let config = MatchConfig {
             reliability_weight: weight,
             ..config(1)
         };
-        let matching = match_candidates(&candidates, &config, &|_| {});
-        assert_eq!(verify(&candidates, &matching), vec![]);
-        assert_eq!(matching.unmatched, vec![]);
-        let mut counts: Vec<usize> = matching
-            .groups
-            .iter()
-            .map(|g| g.members.iter().filter(|m| m.starts_with('r')).count())
-            .collect();
-        counts.sort_unstable();
-        counts
+        marked_in_each_group(&candidates, &config, 'r')
     };
     assert_eq!(reliable_in_each_group(0.0), [2, 2]);
     assert_eq!(reliable_in_each_group(0.5), [0, 4]);
@@ -365,21 +371,12 @@ fn weighing_the_wish_to_meet_again_groups_people_who_met_together() {
                 .build(),
         );
     }
-    let met_in_each_group = |weight: f64| -> Vec<usize> {
+    let met_in_each_group = |weight: f64| {
         let config = MatchConfig {
             connect_again_weight: weight,
             ..config(1)
         };
-        let matching = match_candidates(&candidates, &config, &|_| {});
-        assert_eq!(verify(&candidates, &matching), vec![]);
-        assert_eq!(matching.unmatched, vec![]);
-        let mut counts: Vec<usize> = matching
-            .groups
-            .iter()
-            .map(|g| g.members.iter().filter(|m| m.starts_with('m')).count())
-            .collect();
-        counts.sort_unstable();
-        counts
+        marked_in_each_group(&candidates, &config, 'm')
     };
     assert_eq!(met_in_each_group(0.0), [2, 2]);
     assert_eq!(met_in_each_group(0.5), [0, 4]);
