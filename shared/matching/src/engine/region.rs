@@ -166,6 +166,16 @@ impl<'a> Region<'a> {
             .sum()
     }
 
+    /// The value (see [`group_value`]) `members` would have as a group.
+    pub(crate) fn value_of(&self, members: &[u32]) -> f64 {
+        let pair_sum: f64 = members
+            .iter()
+            .enumerate()
+            .map(|(k, &m)| self.affinity(m, &members[k + 1..]))
+            .sum();
+        group_value(pair_sum, members.len())
+    }
+
     /// No block and pairwise reach between `x` and each of `members`.
     pub(crate) fn fits_with(&self, x: u32, members: &[u32]) -> bool {
         self.population

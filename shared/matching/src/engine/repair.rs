@@ -385,13 +385,7 @@ fn best_pocket(region: &Region, people: &[u32]) -> Option<Vec<(Vec<u32>, LatLng)
                 let after = best[mask ^ group];
                 let placed = after.0 + size;
                 if placed >= choice.0 && feasible(group).is_some() {
-                    let members = members_of(group);
-                    let pair_sum: f64 = members
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &m)| region.affinity(m, &members[k + 1..]))
-                        .sum();
-                    let value = after.1 + group_value(pair_sum, size);
+                    let value = after.1 + region.value_of(&members_of(group));
                     if beats((placed, value), (choice.0, choice.1)) {
                         choice = (placed, value, group);
                     }

@@ -13,7 +13,6 @@ use rand_chacha::ChaCha8Rng;
 use crate::engine::recreate::join_best;
 use crate::engine::region::{MIN_SIZE, Region};
 use crate::geo::LatLng;
-use crate::score::group_value;
 
 /// Nearest groups within a person's reach whose surroundings are ruined in turn.
 const STARTS: usize = 3;
@@ -161,14 +160,7 @@ pub(crate) fn placed_and_value(region: &Region, plan: &Plan) -> (usize, f64) {
     let placed = plan.iter().map(|(members, _)| members.len()).sum();
     let value = plan
         .iter()
-        .map(|(members, _)| {
-            let pair_sum: f64 = members
-                .iter()
-                .enumerate()
-                .map(|(k, &m)| region.affinity(m, &members[k + 1..]))
-                .sum();
-            group_value(pair_sum, members.len())
-        })
+        .map(|(members, _)| region.value_of(members))
         .sum();
     (placed, value)
 }
