@@ -9,7 +9,7 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::engine::Clock;
 use crate::engine::region::Region;
-use crate::engine::repair::{Memo, exact_regrouping};
+use crate::engine::repair::{Memo, exact_regrouping, neighbourhood_key};
 use crate::regrouping::POCKET_BITS;
 
 /// Most people left out in a pocket (the person it is built around included): each one more
@@ -37,14 +37,20 @@ pub(crate) fn regroup_linked_pockets(
                 continue;
             }
             let (left_out, groups) = pocket(region, memo, x, most_groups);
-            if let Some(plan) = exact_regrouping(region, &left_out, &groups) {
-                moved.extend(&left_out);
-                for &g in &groups {
-                    moved.extend(&region.group(g).members);
-                }
-                region.replace_groups(&groups, plan);
-                progress = true;
+            let key = neighbourhood_key(region, &left_out, &groups);
+            if memo.settled_pockets.contains(&key) {
+                continue;
             }
+            let Some(plan) = exact_regrouping(region, &left_out, &groups) else {
+                memo.settled_pockets.insert(key);
+                continue;
+            };
+            moved.extend(&left_out);
+            for &g in &groups {
+                moved.extend(&region.group(g).members);
+            }
+            region.replace_groups(&groups, plan);
+            progress = true;
         }
     }
     moved.sort_unstable();

@@ -49,6 +49,9 @@ pub(crate) struct Memo {
     /// Neighbourhoods (see [`neighbourhood_key`]) no exact regrouping of up to
     /// [`EXACTLY_REGROUPED`] groups places more people in.
     settled: HashSet<Vec<u32>>,
+    /// Linked pockets (keyed the same way) the exact regrouping of all their groups together
+    /// does not place more people in (the search is deterministic: asking again gives the same).
+    pub(crate) settled_pockets: HashSet<Vec<u32>>,
 }
 
 impl Memo {
@@ -59,6 +62,7 @@ impl Memo {
             could_form: vec![None; people],
             ruin_tried: vec![false; people],
             settled: HashSet::new(),
+            settled_pockets: HashSet::new(),
         }
     }
 
@@ -332,7 +336,7 @@ pub(crate) fn exact_regrouping(region: &Region, left_out: &[u32], groups: &[u32]
 
 /// The people left out and the members of each group, each ascending, with separators: the
 /// same key means the same regrouping problem.
-fn neighbourhood_key(region: &Region, left_out: &[u32], groups: &[u32]) -> Vec<u32> {
+pub(crate) fn neighbourhood_key(region: &Region, left_out: &[u32], groups: &[u32]) -> Vec<u32> {
     let mut key = left_out.to_vec();
     key.sort_unstable();
     for &g in groups {
