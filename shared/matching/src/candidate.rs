@@ -240,9 +240,7 @@ impl Candidate {
                 ));
             }
         }
-        if let Some(i) = avoid.iter().position(|id| id.trim().is_empty()) {
-            return Err(FieldError::new(format!("avoid[{i}]"), "must not be empty"));
-        }
+        no_empty_ids(&avoid, "avoid")?;
         Ok(Self {
             user_id,
             location,
@@ -278,12 +276,7 @@ impl Candidate {
     /// mutual wish; the engine does not check that it is). Only the engine's optional
     /// connect-again signal ([`crate::MatchConfig::connect_again_weight`]) reads it.
     pub fn with_connect_again(mut self, user_ids: Vec<String>) -> Result<Self, FieldError> {
-        if let Some(i) = user_ids.iter().position(|id| id.trim().is_empty()) {
-            return Err(FieldError::new(
-                format!("connect_again[{i}]"),
-                "must not be empty",
-            ));
-        }
+        no_empty_ids(&user_ids, "connect_again")?;
         self.connect_again = user_ids;
         Ok(self)
     }
@@ -319,6 +312,17 @@ impl Candidate {
     /// User ids this person must not be grouped with (the block holds both ways).
     pub fn avoid(&self) -> &[String] {
         &self.avoid
+    }
+}
+
+/// Refuses a blank entry of the user id list `field`, naming it (`avoid[2]`).
+fn no_empty_ids(ids: &[String], field: &str) -> Result<(), FieldError> {
+    match ids.iter().position(|id| id.trim().is_empty()) {
+        Some(i) => Err(FieldError::new(
+            format!("{field}[{i}]"),
+            "must not be empty",
+        )),
+        None => Ok(()),
     }
 }
 
