@@ -93,9 +93,10 @@ fn main() {
     }
     let people: Vec<usize> = set.iter().copied().collect();
     let position: HashMap<usize, usize> = people.iter().enumerate().map(|(k, &p)| (p, k)).collect();
-    let inside: Vec<bool> = people
+    let within: Vec<Vec<u32>> = people.iter().map(|&p| reach(p)).collect();
+    let inside: Vec<bool> = within
         .iter()
-        .map(|&p| reach(p).iter().all(|&j| set.contains(&(j as usize))))
+        .map(|reached| reached.iter().all(|&j| set.contains(&(j as usize))))
         .collect();
     let not_inside = left_out.iter().filter(|x| !inside[position[x]]).count();
     assert_eq!(
@@ -121,14 +122,15 @@ fn main() {
 
     let partners: Vec<Vec<usize>> = people
         .iter()
-        .map(|&a| {
-            let mut within: Vec<usize> = reach(a)
-                .into_iter()
-                .filter_map(|j| position.get(&(j as usize)).copied())
+        .zip(&within)
+        .map(|(&a, reached)| {
+            let mut partners: Vec<usize> = reached
+                .iter()
+                .filter_map(|&j| position.get(&(j as usize)).copied())
                 .filter(|&k| !population.avoids(a, people[k]))
                 .collect();
-            within.sort_unstable();
-            within
+            partners.sort_unstable();
+            partners
         })
         .collect();
     let mut out = std::io::BufWriter::new(std::fs::File::create(&output).expect("output"));
