@@ -1,5 +1,6 @@
 //! ConnectionService: connections recorded for the event service, private to their owners,
-//! connect-again wishes, mutual matches and the refusals the matching engine reads.
+//! connect-again wishes, mutual matches, and the refusals and mutual matches the matching engine
+//! reads (with its candidates).
 
 use std::collections::HashSet;
 
@@ -12,6 +13,7 @@ use tonic::transport::Channel;
 use uuid::Uuid;
 
 use crate::helpers::{TestApp, assert_invalid_field, assert_reason, spawn_app};
+use crate::matching::{batch, list as list_candidates, sorted};
 
 /// A signed-in person of a test: their id and the identity the edge forwards for them.
 struct Person {
@@ -154,6 +156,29 @@ async fn refusals(
                 .map(|pair| (pair.refuser_id, pair.refused_id))
                 .collect()
         })
+}
+
+/// Puts `people` in the matchmaking pool.
+async fn opt_in(app: &TestApp, people: &[&Person]) {
+    for who in people {
+        let id: Uuid = who.id.parse().unwrap();
+        app.execute(
+            "INSERT INTO users.matching_profiles (user_id, opted_in) VALUES ($1, true)",
+            &[&id],
+        )
+        .await;
+    }
+}
+
+/// What the matching engine reads about `who` among `candidates`.
+fn candidate<'a>(
+    candidates: &'a [pb::MatchingCandidate],
+    who: &Person,
+) -> &'a pb::MatchingCandidate {
+    candidates
+        .iter()
+        .find(|candidate| candidate.user_id == who.id)
+        .expect("an eligible candidate")
 }
 
 fn new_event() -> String {
@@ -762,59 +787,147 @@ async fn snapshots_keep_the_face_card_and_authenticity_of_that_time() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn not_wanting_to_connect_again_puts_both_on_each_others_avoid_list() {
-    use circle_proto::user::v1::matching_service_client::MatchingServiceClient;
-
     let app = spawn_app().await;
     let ana = person(&app, "ana@example.com").await;
     let ben = person(&app, "ben@example.com").await;
     let cy = person(&app, "cy@example.com").await;
-    for who in [&ana, &ben, &cy] {
-        let id: Uuid = who.id.parse().unwrap();
-        app.execute(
-            "INSERT INTO users.matching_profiles (user_id, opted_in) VALUES ($1, true)",
-            &[&id],
-        )
-        .await;
-    }
+    opt_in(&app, &[&ana, &ben, &cy]).await;
     record(&app, &event_service(), &new_event(), &[&ana, &ben, &cy])
         .await
         .unwrap();
     say_connect_again(&app, &ana, &ben, pb::ConnectAgain::No).await;
     say_connect_again(&app, &ana, &cy, pb::ConnectAgain::Yes).await;
 
+    let tribe = service("tribe");
     let avoid = |candidates: &[pb::MatchingCandidate], who: &Person| {
-        let mut list = candidates
-            .iter()
-            .find(|candidate| candidate.user_id == who.id)
-            .expect("an eligible candidate")
-            .avoid_user_ids
-            .clone();
-        list.sort();
-        list
+        sorted(candidate(candidates, who).avoid_user_ids.clone())
     };
-    let batch = |ids: Vec<String>| {
-        let mut client = MatchingServiceClient::new(app.channel.clone());
-        let request = app.request(
-            &service("tribe"),
-            pb::BatchGetMatchingCandidatesRequest { user_ids: ids },
-        );
-        async move {
-            client
-                .batch_get_matching_candidates(request)
-                .await
-                .expect("the matching engine reads candidates")
-                .into_inner()
-                .candidates
-        }
-    };
-    let candidates = batch(vec![ana.id.clone(), ben.id.clone(), cy.id.clone()]).await;
+    let candidates = batch(
+        &app,
+        &tribe,
+        vec![ana.id.clone(), ben.id.clone(), cy.id.clone()],
+    )
+    .await
+    .expect("the matching engine reads candidates");
     assert_eq!(avoid(&candidates, &ana), vec![ben.id.clone()]);
     assert_eq!(avoid(&candidates, &ben), vec![ana.id.clone()]);
     assert!(avoid(&candidates, &cy).is_empty(), "a yes avoids nobody");
 
     // Withdrawing the no takes them off again.
     say_connect_again(&app, &ana, &ben, pb::ConnectAgain::Unspecified).await;
-    let candidates = batch(vec![ana.id.clone(), ben.id.clone()]).await;
+    let candidates = batch(&app, &tribe, vec![ana.id.clone(), ben.id.clone()])
+        .await
+        .expect("the matching engine reads candidates");
     assert!(avoid(&candidates, &ana).is_empty());
     assert!(avoid(&candidates, &ben).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_who_both_want_to_connect_again_are_on_each_others_connect_again_list() {
+    let app = spawn_app().await;
+    let tribe = service("tribe");
+    let ana = person(&app, "ana@example.org").await;
+    let ben = person(&app, "ben@example.org").await;
+    let cy = person(&app, "cy@example.org").await;
+    let dee = person(&app, "dee@example.org").await;
+    let fay = person(&app, "fay@example.org").await;
+    let everyone = [&ana, &ben, &cy, &dee, &fay];
+    opt_in(&app, &everyone).await;
+    record(&app, &event_service(), &new_event(), &everyone)
+        .await
+        .unwrap();
+    // Ana and Ben, and Ana and Fay, both say yes to each other.
+    say_connect_again(&app, &ana, &ben, pb::ConnectAgain::Yes).await;
+    say_connect_again(&app, &ben, &ana, pb::ConnectAgain::Yes).await;
+    say_connect_again(&app, &ana, &fay, pb::ConnectAgain::Yes).await;
+    say_connect_again(&app, &fay, &ana, pb::ConnectAgain::Yes).await;
+    // Ana says yes to Cy, who says nothing; Ben says yes to Dee, who says nothing back.
+    say_connect_again(&app, &ana, &cy, pb::ConnectAgain::Yes).await;
+    say_connect_again(&app, &ben, &dee, pb::ConnectAgain::Yes).await;
+    // Ana says yes to Dee, who says no.
+    say_connect_again(&app, &ana, &dee, pb::ConnectAgain::Yes).await;
+    say_connect_again(&app, &dee, &ana, pb::ConnectAgain::No).await;
+
+    let ids = everyone.map(|who| who.id.clone()).to_vec();
+    let batched = batch(&app, &tribe, ids).await.unwrap();
+    let listed = list_candidates(&app, &tribe, 100, "")
+        .await
+        .unwrap()
+        .candidates;
+    for candidates in [&batched, &listed] {
+        let of = |who: &Person| candidate(candidates, who).connect_again_user_ids.clone();
+        assert_eq!(
+            of(&ana),
+            sorted(vec![ben.id.clone(), fay.id.clone()]),
+            "both mutual matches, by id; not the one-sided yes to Cy nor the no from Dee"
+        );
+        assert_eq!(
+            of(&ben),
+            vec![ana.id.clone()],
+            "a one-sided yes is no match"
+        );
+        assert_eq!(of(&fay), vec![ana.id.clone()]);
+        assert!(of(&cy).is_empty(), "a yes they did not return is no match");
+        assert!(of(&dee).is_empty(), "a no is no match");
+        // The no keeps Ana and Dee apart, as before.
+        assert_eq!(
+            candidate(candidates, &ana).avoid_user_ids,
+            vec![dee.id.clone()]
+        );
+        assert_eq!(
+            candidate(candidates, &dee).avoid_user_ids,
+            vec![ana.id.clone()]
+        );
+    }
+
+    // The other one need not be among the people asked for.
+    let alone = batch(&app, &tribe, vec![ben.id.clone()]).await.unwrap();
+    assert_eq!(alone[0].connect_again_user_ids, vec![ana.id.clone()]);
+
+    // A change of mind ends the match for both.
+    say_connect_again(&app, &ben, &ana, pb::ConnectAgain::Unspecified).await;
+    let candidates = batch(&app, &tribe, vec![ana.id.clone(), ben.id.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        candidate(&candidates, &ana).connect_again_user_ids,
+        vec![fay.id.clone()]
+    );
+    assert!(
+        candidate(&candidates, &ben)
+            .connect_again_user_ids
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_blocked_either_way_are_no_connect_again_match() {
+    let app = spawn_app().await;
+    let tribe = service("tribe");
+    let ana = person(&app, "ana@example.org").await;
+    let ben = person(&app, "ben@example.org").await;
+    opt_in(&app, &[&ana, &ben]).await;
+    record(&app, &event_service(), &new_event(), &[&ana, &ben])
+        .await
+        .unwrap();
+    say_connect_again(&app, &ana, &ben, pb::ConnectAgain::Yes).await;
+    say_connect_again(&app, &ben, &ana, pb::ConnectAgain::Yes).await;
+    let (ana_id, ben_id): (Uuid, Uuid) = (ana.id.parse().unwrap(), ben.id.parse().unwrap());
+    app.execute(
+        "INSERT INTO users.blocks (blocker_id, blocked_id) VALUES ($1, $2)",
+        &[&ben_id, &ana_id],
+    )
+    .await;
+
+    let candidates = batch(&app, &tribe, vec![ana.id.clone(), ben.id.clone()])
+        .await
+        .unwrap();
+    for (me, other) in [(&ana, &ben), (&ben, &ana)] {
+        let me = candidate(&candidates, me);
+        assert!(
+            me.connect_again_user_ids.is_empty(),
+            "as in ListConnectAgainMatches"
+        );
+        assert_eq!(me.avoid_user_ids, vec![other.id.clone()]);
+    }
 }

@@ -3,7 +3,6 @@
 
 use circle_core::auth::Principal;
 use circle_proto::user::v1 as pb;
-use circle_proto::user::v1::connection_service_client::ConnectionServiceClient;
 use circle_proto::user::v1::interest_service_client::InterestServiceClient;
 use circle_proto::user::v1::matching_service_client::MatchingServiceClient;
 use circle_proto::user::v1::personality_service_client::PersonalityServiceClient;
@@ -18,7 +17,7 @@ fn client(app: &TestApp) -> MatchingServiceClient<Channel> {
     MatchingServiceClient::new(app.channel.clone())
 }
 
-async fn list(
+pub(crate) async fn list(
     app: &TestApp,
     who: &Principal,
     page_size: i32,
@@ -34,7 +33,7 @@ async fn list(
         .map(|response| response.into_inner())
 }
 
-async fn batch(
+pub(crate) async fn batch(
     app: &TestApp,
     who: &Principal,
     user_ids: Vec<String>,
@@ -63,62 +62,11 @@ async fn opt_in(app: &TestApp, id: Uuid, opted_in: bool) {
     .await;
 }
 
-/// The event service records that `people` met at a new event.
-async fn met(app: &TestApp, people: &[Uuid]) {
-    let request = pb::RecordEventConnectionsRequest {
-        event_id: Uuid::now_v7().to_string(),
-        attendee_ids: people.iter().map(ToString::to_string).collect(),
-        meet_time: Some(circle_core::wire::timestamp(chrono::Utc::now())),
-    };
-    ConnectionServiceClient::new(app.channel.clone())
-        .record_event_connections(app.request(&service("event"), request))
-        .await
-        .expect("connections recorded");
-}
-
-/// `owner` says on their connection with `other` whether they want to connect again.
-async fn say_connect_again(app: &TestApp, owner: &Principal, other: Uuid, wish: pb::ConnectAgain) {
-    let mut connections = ConnectionServiceClient::new(app.channel.clone());
-    let listed = pb::ListConnectionsRequest {
-        page_size: 100,
-        page_token: String::new(),
-        favorites_only: false,
-    };
-    let mut connection = connections
-        .list_connections(app.request(owner, listed))
-        .await
-        .expect("own connections")
-        .into_inner()
-        .connections
-        .into_iter()
-        .find(|connection| connection.connected_user_id == other.to_string())
-        .expect("a connection with them");
-    connection.connect_again = wish.into();
-    let update = pb::UpdateConnectionRequest {
-        connection: Some(connection),
-        update_mask: Some(prost_types::FieldMask {
-            paths: vec!["connect_again".into()],
-        }),
-    };
-    connections
-        .update_connection(app.request(owner, update))
-        .await
-        .expect("the owner says whether to connect again");
-}
-
-/// The candidate `id` among `candidates`.
-fn candidate(candidates: &[pb::MatchingCandidate], id: Uuid) -> &pb::MatchingCandidate {
-    candidates
-        .iter()
-        .find(|candidate| candidate.user_id == id.to_string())
-        .expect("an eligible candidate")
-}
-
 fn ids(candidates: &[pb::MatchingCandidate]) -> Vec<String> {
     candidates.iter().map(|c| c.user_id.clone()).collect()
 }
 
-fn sorted(mut ids: Vec<String>) -> Vec<String> {
+pub(crate) fn sorted(mut ids: Vec<String>) -> Vec<String> {
     ids.sort();
     ids
 }
@@ -334,112 +282,4 @@ async fn people_may_not_call_matching() {
         .await
         .unwrap_err();
     assert_reason(&status, Code::PermissionDenied, "PERMISSION_DENIED");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn people_who_both_want_to_connect_again_are_on_each_others_connect_again_list() {
-    let app = spawn_app().await;
-    let tribe = service("tribe");
-    let (ana, ana_id) = person(&app, "ana@example.org").await;
-    let (ben, ben_id) = person(&app, "ben@example.org").await;
-    let (_, cy_id) = person(&app, "cy@example.org").await;
-    let (dee, dee_id) = person(&app, "dee@example.org").await;
-    let (fay, fay_id) = person(&app, "fay@example.org").await;
-    for id in [ana_id, ben_id, cy_id, dee_id, fay_id] {
-        opt_in(&app, id, true).await;
-    }
-    met(&app, &[ana_id, ben_id, cy_id, dee_id, fay_id]).await;
-    // Ana and Ben, and Ana and Fay, both say yes to each other.
-    say_connect_again(&app, &ana, ben_id, pb::ConnectAgain::Yes).await;
-    say_connect_again(&app, &ben, ana_id, pb::ConnectAgain::Yes).await;
-    say_connect_again(&app, &ana, fay_id, pb::ConnectAgain::Yes).await;
-    say_connect_again(&app, &fay, ana_id, pb::ConnectAgain::Yes).await;
-    // Ana says yes to Cy, who says nothing; Ben says yes to Dee, who says nothing back.
-    say_connect_again(&app, &ana, cy_id, pb::ConnectAgain::Yes).await;
-    say_connect_again(&app, &ben, dee_id, pb::ConnectAgain::Yes).await;
-    // Ana says yes to Dee, who says no.
-    say_connect_again(&app, &ana, dee_id, pb::ConnectAgain::Yes).await;
-    say_connect_again(&app, &dee, ana_id, pb::ConnectAgain::No).await;
-
-    let everyone = [ana_id, ben_id, cy_id, dee_id, fay_id].map(|id| id.to_string());
-    let batched = batch(&app, &tribe, everyone.to_vec()).await.unwrap();
-    let listed = list(&app, &tribe, 100, "").await.unwrap().candidates;
-    for candidates in [&batched, &listed] {
-        let of = |id| candidate(candidates, id).connect_again_user_ids.clone();
-        assert_eq!(
-            of(ana_id),
-            sorted(vec![ben_id.to_string(), fay_id.to_string()]),
-            "both mutual matches, by id; not the one-sided yes to Cy nor the no from Dee"
-        );
-        assert_eq!(
-            of(ben_id),
-            [ana_id.to_string()],
-            "a one-sided yes is no match"
-        );
-        assert_eq!(of(fay_id), [ana_id.to_string()]);
-        assert!(
-            of(cy_id).is_empty(),
-            "a yes they did not return is no match"
-        );
-        assert!(of(dee_id).is_empty(), "a no is no match");
-        // The no keeps Ana and Dee apart, as before.
-        assert_eq!(
-            candidate(candidates, ana_id).avoid_user_ids,
-            [dee_id.to_string()]
-        );
-        assert_eq!(
-            candidate(candidates, dee_id).avoid_user_ids,
-            [ana_id.to_string()]
-        );
-    }
-
-    // The other one need not be among the people asked for.
-    let alone = batch(&app, &tribe, vec![ben_id.to_string()]).await.unwrap();
-    assert_eq!(alone[0].connect_again_user_ids, [ana_id.to_string()]);
-
-    // A change of mind ends the match for both.
-    say_connect_again(&app, &ben, ana_id, pb::ConnectAgain::Unspecified).await;
-    let candidates = batch(&app, &tribe, vec![ana_id.to_string(), ben_id.to_string()])
-        .await
-        .unwrap();
-    assert_eq!(
-        candidate(&candidates, ana_id).connect_again_user_ids,
-        [fay_id.to_string()]
-    );
-    assert!(
-        candidate(&candidates, ben_id)
-            .connect_again_user_ids
-            .is_empty()
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn people_blocked_either_way_are_no_connect_again_match() {
-    let app = spawn_app().await;
-    let tribe = service("tribe");
-    let (ana, ana_id) = person(&app, "ana@example.org").await;
-    let (ben, ben_id) = person(&app, "ben@example.org").await;
-    for id in [ana_id, ben_id] {
-        opt_in(&app, id, true).await;
-    }
-    met(&app, &[ana_id, ben_id]).await;
-    say_connect_again(&app, &ana, ben_id, pb::ConnectAgain::Yes).await;
-    say_connect_again(&app, &ben, ana_id, pb::ConnectAgain::Yes).await;
-    app.execute(
-        "INSERT INTO users.blocks (blocker_id, blocked_id) VALUES ($1, $2)",
-        &[&ben_id, &ana_id],
-    )
-    .await;
-
-    let candidates = batch(&app, &tribe, vec![ana_id.to_string(), ben_id.to_string()])
-        .await
-        .unwrap();
-    for (me, other) in [(ana_id, ben_id), (ben_id, ana_id)] {
-        let me = candidate(&candidates, me);
-        assert!(
-            me.connect_again_user_ids.is_empty(),
-            "as in ListConnectAgainMatches"
-        );
-        assert_eq!(me.avoid_user_ids, [other.to_string()]);
-    }
 }
